@@ -1,0 +1,42 @@
+"""What every unit needs from the design it belongs to."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from .calc import CalcLog, Sourced
+from .criteria import CriteriaSet
+from .quantities import Q_, Quantity
+
+
+@dataclass
+class DesignContext:
+    """Shared state of one design run.
+
+    ``overrides`` maps unit type → criterion → value as the user gave it;
+    ``targets`` maps parameter → the limit the plant effluent must meet
+    (after the user's overrides of the destination's defaults).
+    ``electricity_price`` and the other economics are :class:`Sourced`
+    values so that every cost can say where its price came from.
+    """
+
+    log: CalcLog = field(default_factory=CalcLog)
+    warnings: list[str] = field(default_factory=list)
+    overrides: dict[str, dict[str, Any]] = field(default_factory=dict)
+    targets: dict[str, Quantity] = field(default_factory=dict)
+    destination: str = "sewer"
+    sector: str = "industrial"
+    subsector: str | None = None
+    design_temperature: Sourced = field(default_factory=lambda: Sourced(Q_(20.0, "degC"), "default"))
+    electricity_price: Sourced = field(default_factory=lambda: Sourced(Q_(0.12, "USD/kWh"), "default"))
+    language: str = "en"
+    criteria_sets: dict[str, CriteriaSet] = field(default_factory=dict)
+
+    def criteria(self, unit_type: str, tag: str) -> CriteriaSet:
+        cs = CriteriaSet(unit_type, tag, self.overrides.get(unit_type), self.warnings)
+        self.criteria_sets[tag] = cs
+        return cs
+
+    def target(self, name: str) -> Quantity | None:
+        return self.targets.get(name)

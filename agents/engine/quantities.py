@@ -1,0 +1,162 @@
+"""Units for every engineering value: one pint registry for the whole engine.
+
+SI is used inside calculations; values are reported in the units water
+engineers read (m3/d, mg/L, kW). Money is a pint dimension of its own
+(``[currency]``) whose only unit is the engine's reference currency, USD;
+conversion to other currencies happens at the edges with configurable
+rates, never inside the registry (rates are not constants).
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from typing import Any
+
+import pint
+
+# "m3/d", "m2", "ft3" are how engineers write volumes and areas; pint wants "m**3".
+_POWER_SUFFIX = re.compile(r"(?<![A-Za-z_])(mm|cm|km|m|ft|in|yd|L)([23])(?![0-9A-Za-z_])")
+_SUPERSCRIPTS = {"²": "**2", "³": "**3"}
+
+
+def _preprocess(text: str) -> str:
+    for sup, power in _SUPERSCRIPTS.items():
+        text = text.replace(sup, power)
+    text = text.replace("·", "*")
+    return _POWER_SUFFIX.sub(r"\1**\2", text)
+
+
+ureg = pint.UnitRegistry(
+    autoconvert_offset_to_baseunit=True,
+    preprocessors=[_preprocess],
+    on_redefinition="raise",
+)
+ureg.define("million_gallons_per_day = 1e6 * gallon / day = MGD")
+ureg.define("megaliter_per_day = 1e6 * liter / day = MLD")
+ureg.define("gallon_per_minute = gallon / minute = gpm = GPM")
+ureg.define("gallon_per_day = gallon / day = gpd")
+ureg.define("US_dollar = [currency] = USD")
+# Turbidity, colour and organism counts are not convertible to mass; own dimensions
+# keep them from being added to concentrations by mistake.
+ureg.define("NTU = [turbidity]")
+ureg.define("CFU = [organisms]")
+ureg.define("MPN = CFU")
+ureg.define("log_removal = [] = LRV")
+ureg.define("pH_unit = [] = pH")
+ureg.define("percent_sat = 0.01 = percent_saturation")
+ureg.define("kWh = kilowatt * hour")
+ureg.define("person = [] = operator")
+
+Q_ = ureg.Quantity
+Quantity = pint.Quantity
+
+
+class QuantityError(ValueError):
+    """A value that is not a number with a unit we understand, in plain words."""
+
+
+def parse_quantity(value: Any, unit: str | None = None, *, name: str = "value") -> pint.Quantity:
+    """Parse ``"500 m3/d"``, ``{"value": 500, "unit": "m3/d"}``, a Quantity or a bare number.
+
+    ``unit`` is the default for a bare number and the unit the result must be
+    convertible to; a value in an incompatible unit raises :class:`QuantityError`.
+    """
+    if isinstance(value, pint.Quantity):
+        q = value
+    elif isinstance(value, dict) and "value" in value:
+        q = _from_parts(value.get("value"), value.get("unit") or unit, name)
+    elif isinstance(value, bool):
+        raise QuantityError(f"{name}: expected a number with a unit, got {value!r}")
+    elif isinstance(value, (int, float)):
+        q = _from_parts(value, unit, name)
+    elif isinstance(value, str):
+        text = value.strip()
+        if not text:
+            raise QuantityError(f"{name}: is empty")
+        try:
+            q = ureg.Quantity(text)
+        except (pint.errors.PintError, SyntaxError, ValueError, TypeError, AttributeError, KeyError) as exc:
+            raise QuantityError(f"{name}: cannot read {value!r} as a number with a unit ({_reason(exc)})") from None
+        if not isinstance(q, pint.Quantity):
+            q = _from_parts(q, unit, name)
+        elif q.dimensionless and unit and not ureg.Unit(_preprocess(unit)).dimensionless and q.units == ureg.dimensionless:
+            q = _from_parts(q.magnitude, unit, name)
+    else:
+        raise QuantityError(f"{name}: expected a number with a unit, got {value!r}")
+    magnitude = q.magnitude
+    if not isinstance(magnitude, (int, float)) or not math.isfinite(magnitude):
+        raise QuantityError(f"{name}: {value!r} is not a finite number")
+    if unit is not None:
+        try:
+            q.to(_preprocess(unit))
+        except pint.errors.DimensionalityError:
+            raise QuantityError(
+                f"{name}: {value!r} is not convertible to {unit} (expected {_dimension_words(unit)})"
+            ) from None
+    return q
+
+
+def _from_parts(magnitude: Any, unit: str | None, name: str) -> pint.Quantity:
+    if isinstance(magnitude, bool) or not isinstance(magnitude, (int, float)):
+        raise QuantityError(f"{name}: {magnitude!r} is not a number")
+    try:
+        return ureg.Quantity(float(magnitude), _preprocess(unit) if unit else "dimensionless")
+    except (pint.errors.PintError, SyntaxError, ValueError, TypeError, AttributeError) as exc:
+        raise QuantityError(f"{name}: unknown unit {unit!r} ({_reason(exc)})") from None
+
+
+def _reason(exc: Exception) -> str:
+    if isinstance(exc, pint.errors.UndefinedUnitError):
+        return f"unknown unit {', '.join(exc.unit_names) if hasattr(exc, 'unit_names') else exc}"
+    return str(exc) or exc.__class__.__name__
+
+
+def _dimension_words(unit: str) -> str:
+    dim = ureg.Unit(_preprocess(unit)).dimensionality
+    names = {
+        "[length] ** 3 / [time]": "a flow such as m3/d, L/s, MGD or gpm",
+        "[mass] / [length] ** 3": "a concentration such as mg/L or g/L",
+        "[temperature]": "a temperature such as 25 °C",
+        "[length] / [time]": "a velocity or loading rate such as m/h",
+        "[time]": "a time such as min, h or d",
+        "[length]": "a length such as m",
+        "[length] ** 2": "an area such as m2",
+        "[length] ** 3": "a volume such as m3",
+    }
+    return names.get(str(dim), f"units of {dim}")
+
+
+def unit_label(unit: pint.Unit | str) -> str:
+    """Compact, re-parseable unit text: ``m3/d``, ``kg/m3``, ``mg/L``, ``°C``."""
+    if isinstance(unit, str):
+        unit = ureg.Unit(_preprocess(unit))
+    if unit == ureg.dimensionless:
+        return ""
+    text = f"{unit:~C}"
+    text = re.sub(r"\*\*(\d+)", r"\1", text)
+    text = re.sub(r"(?<![A-Za-z])(m|µ|k)?l(?![A-Za-z])", lambda m: (m.group(1) or "") + "L", text)
+    return text.replace("*", "·").replace("delta_degC", "°C").replace("degC", "°C")
+
+
+def qjson(q: pint.Quantity, unit: str | None = None, digits: int = 6) -> dict[str, Any]:
+    """A quantity as ``{"value": …, "unit": "…"}`` (the engine's JSON contract)."""
+    if unit is not None:
+        q = q.to(_preprocess(unit))
+    return {"value": round_sig(float(q.magnitude), digits), "unit": unit if unit is not None else unit_label(q.units)}
+
+
+def round_sig(x: float, digits: int = 6) -> float:
+    if x == 0 or not math.isfinite(x):
+        return x
+    return round(x, digits - 1 - int(math.floor(math.log10(abs(x)))))
+
+
+def fmt(q: pint.Quantity, unit: str | None = None, digits: int = 3) -> str:
+    """A quantity for people: ``1,250 m3/d``, ``4.2 m/h``."""
+    if unit is not None:
+        q = q.to(_preprocess(unit))
+    value = round_sig(float(q.magnitude), digits)
+    text = f"{value:,.0f}" if abs(value) >= 100 else f"{value:,.{max(0, digits - 1)}g}"
+    label = unit if unit is not None else unit_label(q.units)
+    return f"{text} {label}".strip()

@@ -1,0 +1,33 @@
+from agents.engine.quantities import Q_
+
+from .harness import UnitCase, check_unit, make_stream
+
+
+def test_headloss_matches_the_textbook_clogged_screen_example():
+    # Metcalf & Eddy, 5th ed. (2014), Eq. 5-1: h_L = (V² − v²)/(2g)/C with V = 0.9 m/s,
+    # v = 0.6 m/s, C = 0.7 (clean) → 0.0328 m.
+    case = UnitCase("bar_screen", make_stream("10000 m3/d", peak_factor=2.5),
+                    overrides={"discharge_coefficient": 0.7})
+    check_unit(case, {"sizing.headloss": ("0.0328 m", 0.01)})
+
+
+def test_channel_width_follows_the_clear_area_and_bar_fraction():
+    # 0.2894 m3/s peak / 0.9 m/s = 0.3215 m2 clear; / 0.8 m depth × (8+12)/12 = 0.670 m.
+    case = UnitCase("bar_screen", make_stream("10000 m3/d", peak_factor=2.5))
+    unit = check_unit(case, {"sizing.clear_area": ("0.3215 m2", 0.01), "sizing.channel_width": ("0.670 m", 0.01),
+                             "trains": (1, 0)})
+    assert unit.equipment[0].quantity == 2  # duty + standby
+
+
+def test_large_flows_split_into_parallel_channels():
+    case = UnitCase("bar_screen", make_stream("200000 m3/d", peak_factor=2.0))
+    unit = check_unit(case, {})
+    assert unit.trains >= 5
+    assert unit.sizing["channel_width"].quantity <= Q_(2.0, "m")
+
+
+def test_an_out_of_range_override_warns():
+    case = UnitCase("bar_screen", make_stream("1000 m3/d"), overrides={"velocity_through_bars": "1.5 m/s"})
+    unit = case.run()
+    assert any("outside the published range" in w for w in unit.ctx_for_test.warnings)
+    assert unit.criteria.used["velocity_through_bars"].overridden
