@@ -17,7 +17,9 @@ class DesignContext:
     ``overrides`` maps unit type → criterion → value as the user gave it;
     ``targets`` maps parameter → the limit the plant effluent must meet
     (after the user's overrides of the destination's defaults).
-    ``electricity_price`` and the other economics are :class:`Sourced`
+    ``electricity_price`` (USD/kWh), ``labour_cost`` (USD/year per operator),
+    ``sludge_disposal_price`` (USD per wet tonne), ``discount_rate`` and
+    ``plant_life`` are :class:`Sourced`
     values so that every cost can say where its price came from.
     """
 
@@ -29,9 +31,18 @@ class DesignContext:
     sector: str = "industrial"
     subsector: str | None = None
     design_temperature: Sourced = field(default_factory=lambda: Sourced(Q_(20.0, "degC"), "default"))
+    # Economics (filled from the location and the user's inputs by the design; these
+    # defaults only serve units run on their own, e.g. in unit tests).
     electricity_price: Sourced = field(default_factory=lambda: Sourced(Q_(0.12, "USD/kWh"), "default"))
+    labour_cost: Sourced = field(default_factory=lambda: Sourced(Q_(60000.0, "USD/year"), "default"))
+    sludge_disposal_price: Sourced = field(default_factory=lambda: Sourced(Q_(60.0, "USD/t"), "default"))
+    discount_rate: Sourced = field(default_factory=lambda: Sourced(Q_(0.08, ""), "default"))
+    plant_life: Sourced = field(default_factory=lambda: Sourced(Q_(20.0, "year"), "default"))
     language: str = "en"
     criteria_sets: dict[str, CriteriaSet] = field(default_factory=dict)
+    # Values one unit hands to a later one (the activated sludge's MLSS to the
+    # secondary clarifier, for instance), keyed by a documented name.
+    shared: dict[str, Any] = field(default_factory=dict)
 
     def criteria(self, unit_type: str, tag: str) -> CriteriaSet:
         cs = CriteriaSet(unit_type, tag, self.overrides.get(unit_type), self.warnings)
