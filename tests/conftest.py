@@ -1,0 +1,61 @@
+"""Personas shared by every test: a project with an owner, an engineer and a
+viewer, and an outsider who belongs to none of it."""
+
+import pytest
+
+from projects.models import Role
+
+from .factories import TEST_PASSWORD, ProjectFactory, ProjectMemberFactory, UserFactory
+
+
+@pytest.fixture(autouse=True)
+def _media_in_tmp(settings, tmp_path):
+    # Documents written by tests land in a throw-away directory, never media/.
+    settings.MEDIA_ROOT = tmp_path / "media"
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "default": {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": str(tmp_path / "media"), "base_url": "/media/"},
+        },
+    }
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+
+
+@pytest.fixture
+def password() -> str:
+    return TEST_PASSWORD
+
+
+@pytest.fixture
+def owner(db):
+    return UserFactory(email="alice@example.com")
+
+
+@pytest.fixture
+def engineer(db):
+    return UserFactory(email="bob@example.com")
+
+
+@pytest.fixture
+def viewer(db):
+    return UserFactory(email="victor@example.com")
+
+
+@pytest.fixture
+def outsider(db):
+    return UserFactory(email="charlie@example.com")
+
+
+@pytest.fixture
+def project(owner, engineer, viewer):
+    project = ProjectFactory(owner=owner, name="Planta Lácteos", client="Lácteos del Norte")
+    ProjectMemberFactory(project=project, user=owner, role=Role.OWNER)
+    ProjectMemberFactory(project=project, user=engineer, role=Role.ENGINEER)
+    ProjectMemberFactory(project=project, user=viewer, role=Role.VIEWER)
+    return project
+
+
+@pytest.fixture
+def personas(owner, engineer, viewer, outsider):
+    return {"owner": owner, "engineer": engineer, "viewer": viewer, "outsider": outsider}
