@@ -1,19 +1,28 @@
 # H2O Allegiant — two commands: `make run` and `make test`.
+#
+#   make run     venv + requirements, translations, migrations, demo data, then
+#                daphne on $(HOST):$(PORT) (+ a Celery worker when REDIS_URL is set)
+#   make test    venv + dev requirements, translations, the whole pytest suite
+#                (PostgreSQL/Redis when DATABASE_URL/REDIS_URL are set, SQLite otherwise)
+#   make bench   the dashboard benchmark (bench/dashboard.py)
+
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
+# Extra pytest arguments, e.g. `make test PYTEST_ARGS="-n0 -k dashboard"`.
+PYTEST_ARGS ?=
+WORKER_CONCURRENCY ?= 2
 
-.PHONY: venv install install-dev messages run test
-
-venv: $(BIN)/python
-	$(BIN)/pip install -q -r requirements-dev.txt
+.PHONY: install install-dev messages migrate demo run test bench
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install -q --upgrade pip
 
+# pip is quick when everything is already installed, so no stamp files: a
+# requirement added by a colleague is picked up by the next make.
 install: $(BIN)/python
 	$(BIN)/pip install -q -r requirements.txt
 
@@ -23,20 +32,29 @@ install-dev: $(BIN)/python
 messages: install
 	$(BIN)/python manage.py compilemessages --ignore=.venv -v 0
 
-run: messages
-	$(BIN)/python manage.py migrate --noinput
-	$(BIN)/python manage.py demo
-	@echo ""
-	@echo "  H2O Allegiant is running at http://$(HOST):$(PORT)/"
-	@echo "  Demo login: demo@h2o.example / h2o-demo-2025"
-	@echo ""
-	@if [ -n "$$REDIS_URL" ]; then \
-		$(BIN)/celery -A h2o worker --loglevel=info & \
-		trap 'kill $$!' EXIT; \
-		$(BIN)/daphne -b $(HOST) -p $(PORT) h2o.asgi:application; \
-	else \
-		$(BIN)/daphne -b $(HOST) -p $(PORT) h2o.asgi:application; \
-	fi
+migrate: install
+	$(BIN)/python manage.py migrate --noinput -v 0
 
-test: install-dev
-	$(BIN)/pytest
+demo: migrate
+	$(BIN)/python manage.py demo
+
+# The worker runs in the background of the same shell; the trap stops it when
+# daphne exits (Ctrl-C included).
+run: messages demo
+	@echo ""
+	@echo "  H2O Allegiant: http://$(HOST):$(PORT)/"
+	@echo "  Demo login:    demo@h2o.example / h2o-demo-2025"
+	@if [ -n "$$REDIS_URL" ]; then echo "  Celery worker: started (REDIS_URL is set)"; else echo "  Phases run in-process (REDIS_URL not set)"; fi
+	@echo ""
+	@set -e; worker=""; \
+	if [ -n "$$REDIS_URL" ]; then \
+		$(BIN)/celery -A h2o worker --loglevel=info --concurrency=$(WORKER_CONCURRENCY) & worker=$$!; \
+	fi; \
+	trap 'if [ -n "$$worker" ]; then kill $$worker 2>/dev/null; wait $$worker 2>/dev/null; fi' EXIT INT TERM; \
+	$(BIN)/daphne -b $(HOST) -p $(PORT) h2o.asgi:application
+
+test: install-dev messages
+	$(BIN)/pytest $(PYTEST_ARGS)
+
+bench: install-dev
+	$(BIN)/python bench/dashboard.py
