@@ -212,6 +212,13 @@ class PhaseRun(models.Model):
         ]
         constraints = [
             models.CheckConstraint(condition=Q(progress__lte=100), name="phaserun_progress_lte_100"),
+            # At most one live run per phase: two clicks on "start" (or a
+            # webhook delivered twice) must not run a phase twice at once.
+            models.UniqueConstraint(
+                fields=["project", "phase"],
+                condition=Q(status__in=["queued", "running"]),
+                name="phaserun_one_active_per_phase",
+            ),
         ]
 
     def __str__(self) -> str:
