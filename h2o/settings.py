@@ -126,6 +126,20 @@ CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TIMEZONE = "UTC"
 
+# --- Phases (projects.phases) ---------------------------------------------
+
+# Where phase runs execute: "celery" (needs REDIS_URL and `celery -A h2o
+# worker`), "thread" (an in-process executor: the embedded default) or "sync"
+# (inline after commit; scripts and tests).
+H2O_PHASE_BACKEND = env.str("H2O_PHASE_BACKEND", default="celery" if REDIS_URL else "thread")
+# A running phase whose worker has sent no heartbeat for this long is dead.
+H2O_PHASE_STALE_AFTER = env.int("H2O_PHASE_STALE_AFTER", default=300)  # seconds
+# `celery -A h2o beat` (or `worker -B`) reaps dead runs every minute; without
+# Celery the workspace page and `manage.py reap_stale_runs` do it.
+CELERY_BEAT_SCHEDULE = {
+    "reap-stale-phase-runs": {"task": "projects.tasks.reap_stale_runs", "schedule": 60.0},
+}
+
 # --- Files ----------------------------------------------------------------
 
 STATIC_URL = "/static/"
