@@ -164,6 +164,8 @@ if AWS_STORAGE_BUCKET_NAME:
     AWS_QUERYSTRING_AUTH = True
     AWS_QUERYSTRING_EXPIRE = env.int("AWS_QUERYSTRING_EXPIRE", default=300)
     AWS_S3_FILE_OVERWRITE = False
+    # SigV4: the only signature newer regions (and most S3-compatible stores) accept.
+    AWS_S3_SIGNATURE_VERSION = "s3v4"
     default_storage = {
         "BACKEND": "storages.backends.s3.S3Storage",
         "OPTIONS": {"bucket_name": AWS_STORAGE_BUCKET_NAME},
