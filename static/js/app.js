@@ -45,9 +45,11 @@
     if (!form) return;
     var sub = form.querySelector("select[name=subsector]");
     if (!sub) return;
-    var sector = event.target.value;
+    // Django renders the subsectors grouped by the sector's label.
+    var option = event.target.options[event.target.selectedIndex];
+    var sector = event.target.value && option ? option.text : "";
     Array.prototype.forEach.call(sub.querySelectorAll("optgroup"), function (group) {
-      var match = !sector || group.dataset.sector === sector;
+      var match = !sector || group.label === sector;
       group.hidden = !match;
       group.disabled = !match;
     });

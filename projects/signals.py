@@ -1,0 +1,16 @@
+"""Receivers only hand over to services."""
+
+from typing import Any
+
+from allauth.account.signals import email_confirmed
+from django.dispatch import receiver
+from django.http import HttpRequest
+
+from . import services
+
+
+@receiver(email_confirmed, dispatch_uid="projects.accept_invitations_on_email_confirmed")
+def accept_invitations_on_email_confirmed(sender: Any, request: HttpRequest, email_address: Any, **kwargs: Any) -> None:
+    # Confirming the address proves the user reads the inbox the invitation
+    # was sent to: that is all accepting it needs.
+    services.invitations_accept_for_email(user=email_address.user, email=email_address.email)
