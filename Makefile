@@ -38,8 +38,9 @@ migrate: install
 demo: migrate
 	$(BIN)/python manage.py demo
 
-# The worker runs in the background of the same shell; the trap stops it when
-# daphne exits (Ctrl-C included).
+# The worker (with -B: the beat that reaps phase runs whose worker died) runs
+# in the background of the same shell; the trap stops it when daphne exits
+# (Ctrl-C included).
 run: messages demo
 	@echo ""
 	@echo "  H2O Allegiant: http://$(HOST):$(PORT)/"
@@ -48,7 +49,9 @@ run: messages demo
 	@echo ""
 	@set -e; worker=""; \
 	if [ -n "$$REDIS_URL" ]; then \
-		$(BIN)/celery -A h2o worker --loglevel=info --concurrency=$(WORKER_CONCURRENCY) & worker=$$!; \
+		mkdir -p var; \
+		$(BIN)/celery -A h2o worker -B -s var/celerybeat-schedule --loglevel=info \
+			--concurrency=$(WORKER_CONCURRENCY) & worker=$$!; \
 	fi; \
 	trap 'if [ -n "$$worker" ]; then kill $$worker 2>/dev/null; wait $$worker 2>/dev/null; fi' EXIT INT TERM; \
 	$(BIN)/daphne -b $(HOST) -p $(PORT) h2o.asgi:application
