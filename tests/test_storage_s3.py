@@ -17,6 +17,7 @@ from urllib.parse import parse_qs, urlsplit
 import boto3
 import pytest
 from django.core.files.base import ContentFile
+from django.urls import reverse
 from moto.server import ThreadedMotoServer
 
 from documents.models import Document
@@ -117,6 +118,32 @@ def test_the_file_url_is_a_short_lived_signed_url(s3_storage, project, s3_endpoi
     assert "X-Amz-Signature" in query
     with urllib.request.urlopen(url, timeout=10) as response:  # noqa: S310 — loopback moto
         assert response.read() == PDF
+
+
+def test_the_download_view_redirects_a_member_to_a_signed_url(s3_storage, project, viewer, client):
+    document = _save_document(project)
+    client.force_login(viewer)
+
+    response = client.get(reverse("document_download", args=[project.id, document.pk]))
+
+    assert response.status_code == 302
+    url = response["Location"]
+    query = parse_qs(urlsplit(url).query)
+    assert "X-Amz-Signature" in query
+    assert query["response-content-disposition"] == ['attachment; filename="propuesta.pdf"']
+    with urllib.request.urlopen(url, timeout=10) as signed:  # noqa: S310 — loopback moto
+        assert signed.read() == PDF
+        assert signed.headers["Content-Disposition"] == 'attachment; filename="propuesta.pdf"'
+
+
+def test_the_download_view_gives_an_outsider_404_and_no_url(s3_storage, project, outsider, client):
+    document = _save_document(project)
+    client.force_login(outsider)
+
+    response = client.get(reverse("document_download", args=[project.id, document.pk]))
+
+    assert response.status_code == 404
+    assert "Location" not in response
 
 
 def test_the_settings_choose_s3_when_a_bucket_is_configured():
