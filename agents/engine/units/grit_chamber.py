@@ -1,0 +1,197 @@
+"""Grit removal: aerated grit chambers or forced-vortex grit units (Metcalf & Eddy 5th ed., §5-6).
+
+Grit (sand, gravel, > 0.2 mm) is not part of the TSS the samplers measure, so,
+like screenings, it leaves the process as a washed residual to landfill and
+the water balance is unchanged (the classifier's wash water returns to the
+channel).
+"""
+
+from __future__ import annotations
+
+from ..criteria import Criterion
+from ..quantities import Q_, Quantity
+from ..stream import WATER_DENSITY, Stream
+from .base import UnitProcess, register
+
+GRAVITY = Q_(9.81, "m/s**2")
+ATMOSPHERE = Q_(101.325, "kPa")
+AIR_MOLAR_MASS = Q_(28.97, "kg/kmol")
+GAS_CONSTANT = Q_(8.314, "kJ/(kmol*K)")
+# Standard air (20 °C, 1 atm, 36 % RH) per ASME/ASHRAE; blowers are rated on it.
+STANDARD_AIR_DENSITY = Q_(1.204, "kg/m**3")
+STANDARD_AIR_TEMPERATURE = Q_(293.15, "K")
+PHYSICS = "physical constant"
+
+GRIT_TYPES = {1: "aerated", 2: "vortex"}
+
+
+def blower_power(unit: UnitProcess, air_flow: Quantity, submergence: Quantity, losses: Criterion,
+                 efficiency: Criterion, what: str) -> Quantity:
+    """Absorbed power of blowers delivering ``air_flow`` (standard air) at ``submergence``.
+
+    Adiabatic compression, P = w·R·T1 / (M·n·e) · [(p2/p1)^n − 1] with
+    n = (k − 1)/k = 0.283 (Metcalf & Eddy 5th ed., Ch. 5, blower power), written
+    with the molar mass of air so the units close.
+    """
+    p2 = unit.calc("p_2", f"{what}: blower discharge pressure (absolute)", "p_2 = p_1 + ρ·g·h_s + Δp_losses",
+                   {"p_1": (ATMOSPHERE, PHYSICS, "atmospheric pressure"),
+                    "ρ": (WATER_DENSITY, PHYSICS, "water density"), "g": (GRAVITY, PHYSICS),
+                    "h_s": (submergence, "calculated", "diffuser submergence"), "Δp_losses": losses},
+                   ATMOSPHERE + WATER_DENSITY * GRAVITY * submergence + losses.quantity, unit="kPa")
+    w = air_flow * STANDARD_AIR_DENSITY
+    n = 0.283
+    ratio = (p2 / ATMOSPHERE).to("dimensionless").magnitude
+    power = w * GAS_CONSTANT * STANDARD_AIR_TEMPERATURE / (AIR_MOLAR_MASS * n * efficiency.m) * (ratio**n - 1)
+    return unit.calc("P_b", f"{what}: blower absorbed power",
+                     "P_b = (Q_a·ρ_a)·R·T_1 / (M·n·e) · [(p_2/p_1)^n − 1]",
+                     {"Q_a": (air_flow, "calculated", "air flow"),
+                      "ρ_a": (STANDARD_AIR_DENSITY, PHYSICS, "density of standard air"),
+                      "R": (GAS_CONSTANT, PHYSICS), "T_1": (STANDARD_AIR_TEMPERATURE, PHYSICS, "inlet air temperature"),
+                      "M": (AIR_MOLAR_MASS, PHYSICS, "molar mass of air"),
+                      "n": (Q_(n, ""), PHYSICS, "(k − 1)/k for air"), "e": efficiency,
+                      "p_2": (p2, "calculated"), "p_1": (ATMOSPHERE, PHYSICS)},
+                     power, unit="kW")
+
+
+@register
+class GritChamber(UnitProcess):
+    type = "grit_chamber"
+    tag_prefix = "GRT"
+    kind: str = ""  # "aerated" or "vortex", set by size()
+
+    def size(self, influent: Stream) -> None:
+        q_avg = influent.flow
+        q_peak = self.calc("Q_p", "Peak hourly flow to grit removal", "Q_p = PF · Q",
+                           {"PF": (Q_(influent.peak_factor, ""), "design", "peak factor"),
+                            "Q": (q_avg, "design", "average flow")},
+                           influent.peak_flow, unit="m**3/s")
+        self.kind = self._grit_type(q_peak)
+        if self.kind == "aerated":
+            self._size_aerated(q_peak)
+        else:
+            self._size_vortex(q_avg, q_peak)
+
+        grit = self.calc("V_g", "Grit removed", "V_g = y · Q",
+                         {"y": self.c("grit_yield"), "Q": (q_avg, "design", "average flow")},
+                         self.c("grit_yield").quantity * q_avg, unit="m**3/day")
+        grit_mass = self.calc("M_g", "Wet mass of washed grit", "M_g = V_g · ρ_g",
+                              {"V_g": (grit, "calculated"), "ρ_g": self.c("grit_bulk_density")},
+                              grit * self.c("grit_bulk_density").quantity, unit="kg/day")
+        self.add_sizing("grit", "Grit removed (washed)", grit)
+        self.add_residual("grit", grit, grit_mass, "landfill")
+        self.effluent = influent.derive()
+        self.notes.append(f"Grit {grit.to('m**3/day').magnitude:.3f} m3/d ({grit_mass.to('kg/day').magnitude:.0f} kg/d) "
+                          "washed and hauled to landfill.")
+
+    def _grit_type(self, q_peak: Quantity) -> str:
+        choice = round(self.c("grit_type").m)
+        if choice in GRIT_TYPES:
+            return GRIT_TYPES[choice]
+        if choice != 0:
+            self.ctx.warnings.append(f"{self.tag}: grit_type {choice} is not 0, 1 or 2; chosen by peak flow instead.")
+        threshold = self.c("aerated_above")
+        kind = "aerated" if q_peak > threshold.quantity else "vortex"
+        self.notes.append(f"{kind.capitalize()} grit removal chosen: peak flow {q_peak.to('m**3/s').magnitude:.3f} m3/s "
+                          f"{'above' if kind == 'aerated' else 'at or below'} {threshold.quantity.to('m**3/s').magnitude:g} m3/s "
+                          f"({threshold.source}).")
+        return kind
+
+    def _size_aerated(self, q_peak: Quantity) -> None:
+        t, depth = self.c("detention_time_peak"), self.c("depth")
+        r_wd, lw_min, lw_max = self.c("width_depth_ratio"), self.c("min_length_width_ratio"), self.c("max_length_width_ratio")
+        volume = self.calc("V", "Total aerated grit chamber volume", "V = Q_p · t",
+                           {"Q_p": (q_peak, "calculated"), "t": t}, q_peak * t.quantity, unit="m**3")
+        v_max = self.calc("V_max", "Largest chamber at the design depth (L:W at its upper limit)",
+                          "V_max = (r_wd·D)·D·(r_lw,max·r_wd·D) = r_wd²·r_lw,max·D³",
+                          {"r_wd": r_wd, "r_lw,max": lw_max, "D": depth},
+                          r_wd.m**2 * lw_max.m * depth.quantity**3, unit="m**3")
+        n = self.parallel_trains(volume, v_max, "aerated grit chambers", minimum=round(self.c("min_aerated_chambers").m))
+        v_each = self.add_sizing("chamber_volume", "Volume of each chamber", volume / n, "m**3")
+        d = depth.quantity
+        ratio = (v_each / (r_wd.m**2 * d**3)).to("dimensionless").magnitude
+        if ratio < lw_min.m:
+            # A chamber this small at the design depth would be shorter than 3 widths; a
+            # shallower chamber keeps the spiral roll and the length the grit needs to settle.
+            d = self.calc("D", "Depth reduced so that L:W reaches its minimum",
+                          "D = max(D_min, [V_each / (r_wd²·r_lw,min)]^(1/3))",
+                          {"V_each": (v_each, "calculated"), "r_wd": r_wd, "r_lw,min": lw_min, "D_min": self.c("min_depth")},
+                          max(self.c("min_depth").quantity,
+                              ((v_each / (r_wd.m**2 * lw_min.m)) ** (1 / 3)).to("m")), unit="m")
+            self.notes.append(f"Chamber depth reduced to {d.magnitude:.2f} m to keep a length-to-width ratio of at least "
+                              f"{lw_min.m:g}.")
+        depth_used = self.add_sizing("depth", "Side water depth", d, "m")
+        width = self.calc("W", "Chamber width", "W = r_wd · D", {"r_wd": r_wd, "D": (depth_used, "design")},
+                          r_wd.m * depth_used, unit="m")
+        length = self.calc("L", "Chamber length", "L = V_each / (W · D)",
+                           {"V_each": (v_each, "calculated"), "W": (width, "calculated"), "D": (depth_used, "design")},
+                           v_each / (width * depth_used), unit="m")
+        self.add_sizing("width", "Chamber width", width)
+        self.add_sizing("length", "Chamber length", length)
+        lw = (length / width).to("dimensionless").magnitude
+        if lw < lw_min.m - 1e-6:
+            self.ctx.warnings.append(f"{self.tag}: length-to-width ratio {lw:.2f} is below {lw_min.m:g} even at the "
+                                     f"minimum depth; grit capture may suffer ({lw_min.source}).")
+        detention = self.calc("t_p", "Detention time at peak flow", "t_p = N · V_each / Q_p",
+                              {"N": (Q_(n, ""), "calculated"), "V_each": (v_each, "calculated"), "Q_p": (q_peak, "calculated")},
+                              n * v_each / q_peak, unit="min")
+        self.add_sizing("detention_time_peak", "Detention time at peak flow", detention)
+
+        air = self.calc("Q_a", "Air supply to all chambers", "Q_a = q_a · L · N",
+                        {"q_a": self.c("air_supply"), "L": (length, "calculated"), "N": (Q_(n, ""), "calculated")},
+                        self.c("air_supply").quantity * length * n, unit="m**3/min")
+        self.add_sizing("air_flow", "Air supply (standard air)", air)
+        submergence = self.calc("h_s", "Diffuser submergence", "h_s = D − h_d",
+                                {"D": (depth_used, "design"), "h_d": self.c("diffuser_height")},
+                                depth_used - self.c("diffuser_height").quantity, unit="m")
+        p_blower = blower_power(self, air, submergence, self.c("air_system_losses"), self.c("blower_efficiency"),
+                                "Grit chamber aeration")
+        self.add_sizing("blower_power", "Blower absorbed power", p_blower)
+
+        op = self.c("grit_system_operating_fraction").m
+        collector, pump, classifier = (self.c("collector_power").quantity, self.c("grit_pump_power").quantity,
+                                       self.c("classifier_power").quantity)
+        self.add_equipment("-01", f"Aerated grit chamber {length.magnitude:.1f} × {width.magnitude:.1f} × "
+                           f"{depth_used.magnitude:.1f} m (L × W × SWD), coarse-bubble diffusers along one side",
+                           quantity=n, capacity=v_each, material="Reinforced concrete, AISI 304 diffuser header")
+        self.add_equipment("-02", "Grit chamber blower (duty + standby)", quantity=2, standby=1, capacity=air,
+                           power=p_blower, material="Cast iron casing, acoustic enclosure")
+        self.add_equipment("-03", "Grit screw collector", quantity=n, capacity=length, power=collector,
+                           material="AISI 304 stainless steel")
+        self.add_equipment("-04", "Grit slurry pump (one per chamber plus standby)", quantity=n + 1, standby=1,
+                           power=pump, material="Ni-hard cast iron, recessed impeller")
+        self.add_equipment("-05", "Grit classifier / washer", quantity=1, power=classifier, material="AISI 304 stainless steel")
+        self.add_power("Grit chamber blowers (one duty, continuous)", p_blower * 2, p_blower)
+        self.add_power("Grit collectors, pumps and classifier (intermittent)",
+                       collector * n + pump * (n + 1) + classifier, (collector * n + pump * n + classifier) * op)
+
+    def _size_vortex(self, q_avg: Quantity, q_peak: Quantity) -> None:
+        n = self.parallel_trains(q_peak, self.c("vortex_max_flow"), "vortex grit units")
+        q_unit = self.add_sizing("unit_peak_flow", "Peak flow per vortex unit", q_peak / n, "m**3/s")
+        volume = self.calc("V_u", "Upper chamber volume per unit", "V_u = (Q / N) · t",
+                           {"Q": (q_avg, "design", "average flow"), "N": (Q_(n, ""), "calculated"),
+                            "t": self.c("vortex_detention_time")},
+                           q_avg / n * self.c("vortex_detention_time").quantity, unit="m**3")
+        self.add_sizing("unit_volume", "Upper chamber volume per unit (at average flow detention)", volume)
+        paddle, pump, classifier = (self.c("paddle_drive_power").quantity, self.c("grit_pump_power").quantity,
+                                    self.c("classifier_power").quantity)
+        op = self.c("grit_system_operating_fraction").m
+        self.add_equipment("-01", f"Forced-vortex grit unit rated {q_unit.magnitude:.3f} m3/s peak, with paddle drive",
+                           quantity=n, capacity=q_unit.to("m**3/hour"), power=paddle,
+                           material="Reinforced concrete or coated steel, AISI 304 paddles")
+        self.add_equipment("-02", "Grit slurry pump (one per unit plus standby)", quantity=n + 1, standby=1, power=pump,
+                           material="Ni-hard cast iron, recessed impeller")
+        self.add_equipment("-03", "Grit cyclone and classifier / washer", quantity=1, power=classifier,
+                           material="AISI 304 stainless steel")
+        self.add_power("Vortex paddle drives (continuous)", paddle * n, paddle * n)
+        self.add_power("Grit pumps and classifier (intermittent)", pump * (n + 1) + classifier, (pump * n + classifier) * op)
+        if n == 1:
+            self.notes.append("Single vortex unit with a bypass channel (Ten States Standards §63).")
+
+    def cost(self) -> None:
+        if self.kind == "aerated":
+            self.curve_cost("aerated_chamber", self.sizing["chamber_volume"].quantity, count=self.trains, category="civil")
+            self.curve_cost("blower", self.sizing["air_flow"].quantity, count=2)
+            self.curve_cost("grit_handling", self.sizing["length"].quantity, count=self.trains)
+        else:
+            self.curve_cost("vortex_unit", self.sizing["unit_peak_flow"].quantity, count=self.trains)
+
