@@ -1,0 +1,74 @@
+import math
+
+from agents.engine.quantities import Q_
+
+from .harness import UnitCase, check_unit, make_stream
+
+
+def test_municipal_diurnal_volume_aeration_mixing_and_pumps():
+    # Sinusoidal diurnal inflow Q·[1 + A·sin(2πt/T)], A = PF − 1 = 0.5, constant outflow Q: the storage is the
+    # area of one positive half-wave, Q·A·T/π = 20,000 × 0.5 / π = 3,183.1 m3; + 20 % allowance
+    # (M&E 5th ed. Ch. 3: 10–20 % over the theoretical volume) → 3,819.7 m3 = 4.58 h at average flow.
+    # One concrete tank (≤ 6,000 m3), 5 m deep → 763.9 m2, 27.64 m square.
+    # Air 0.01 m3/m3·min × 3,819.7 = 38.2 m3/min; mixing 0.006 kW/m3 × 3,819.7 = 22.9 kW (M&E Ch. 3, EPA 625/4-74-006).
+    # Transfer pumps on the equalized peak 1.1 × 20,000 = 916.7 m3/h, two duty → 458.3 m3/h each;
+    # P = 1000 × 9.81 × 0.1273 m3/s × 10 m / 0.65 = 19.21 kW each.
+    case = UnitCase("equalization", make_stream("20000 m3/d", peak_factor=1.5, bod=250, tss=220),
+                    context={"sector": "municipal"})
+    unit = check_unit(case, {
+        "calc.V_th": ("3183.1 m3", 1e-4),
+        "sizing.volume": ("3819.7 m3", 1e-4),
+        "sizing.retention_time": ("4.584 h", 1e-3),
+        "sizing.side": ("27.64 m", 1e-3),
+        "sizing.air_flow": ("38.20 m3/min", 1e-3),
+        "calc.P_m": ("22.92 kW", 1e-3),
+        "sizing.pump_flow": ("458.3 m3/h", 1e-3),
+        "sizing.pump_power": ("19.21 kW", 1e-3),
+        "trains": (1, 0),
+        "effluent.bod": ("250 mg/L", 1e-9),
+        "effluent.tss": ("220 mg/L", 1e-9),
+    })
+    assert unit.effluent.peak_factor == 1.1
+    assert not unit.packaged
+
+
+def test_industrial_shift_pattern_stores_the_flow_of_the_idle_hours_in_a_steel_tank():
+    # PF 2 → wastewater arrives at 2·Q for 12 h a day; storage for constant outflow = Q·T·(1 − 1/PF)
+    # = 1,000 × 0.5 = 500 m3; +20 % = 600 m3 (14.4 h) → one factory-made steel tank, Ø = √(4 × 120/π) = 12.36 m.
+    case = UnitCase("equalization", make_stream("1000 m3/d", peak_factor=2.0), context={"sector": "industrial"})
+    unit = check_unit(case, {"calc.V_th": ("500 m3", 1e-6), "sizing.volume": ("600 m3", 1e-6),
+                             "sizing.retention_time": ("14.4 h", 1e-6), "sizing.diameter": ("12.36 m", 1e-3)})
+    assert unit.packaged
+    assert any(item.description.startswith("bolted or welded steel tank") for item in unit.capex_items)
+
+
+def test_a_steady_flow_still_gets_the_minimum_retention_for_load_damping():
+    # PF 1.0 gives no flow storage; the 4 h minimum governs: 1,000 m3/d × 4/24 d = 166.7 m3.
+    case = UnitCase("equalization", make_stream("1000 m3/d", peak_factor=1.0))
+    unit = check_unit(case, {"sizing.volume": ("166.67 m3", 1e-4)})
+    assert unit.effluent.peak_factor == 1.0  # never raised above the inflow's
+    assert any("load damping" in n for n in unit.notes)
+
+
+def test_large_basins_split_into_compartments():
+    # 50,000 m3/d, PF 1.8 municipal: 50,000 × 0.8/π × 1.2 = 15,279 m3 → 3 tanks of ≤ 6,000 m3.
+    case = UnitCase("equalization", make_stream("50000 m3/d", peak_factor=1.8), context={"sector": "municipal"})
+    unit = check_unit(case, {"sizing.volume": (f"{50000 * 0.8 / math.pi * 1.2} m3", 1e-6), "trains": (3, 0)})
+    assert unit.sizing["tank_volume"].quantity <= Q_(6000, "m**3")
+
+
+def test_a_peak_factor_beyond_a_diurnal_sine_is_capped_and_warned():
+    case = UnitCase("equalization", make_stream("10000 m3/d", peak_factor=3.0), context={"sector": "municipal"})
+    unit = check_unit(case, {"calc.V_th": (f"{10000 / math.pi} m3", 1e-6)})
+    assert any("exceeds 2" in w for w in unit.ctx_for_test.warnings)
+
+
+def test_overriding_the_equalized_peak_changes_the_pumps_and_the_outflow_only():
+    stream = make_stream("20000 m3/d", peak_factor=1.5)
+    base = UnitCase("equalization", stream, context={"sector": "municipal"}).run()
+    flat = UnitCase("equalization", stream, context={"sector": "municipal"},
+                    overrides={"equalized_peak_factor": 1.0}).run()
+    assert flat.effluent.peak_factor == 1.0
+    assert flat.sizing["pump_flow"].quantity < base.sizing["pump_flow"].quantity
+    assert flat.sizing["volume"].quantity == base.sizing["volume"].quantity
+    assert flat.criteria.used["equalized_peak_factor"].overridden
