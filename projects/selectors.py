@@ -18,6 +18,7 @@ from django.db.models.functions import Cast, Lower
 from django.urls import reverse
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from .models import ActivityEvent, Invitation, Phase, PhaseRun, Project, ProjectMember, ProjectStatus
 
@@ -193,7 +194,10 @@ def actions_required(user: AbstractBaseUser, limit: int = ACTIONS_LIMIT) -> list
         items.append(
             ActionItem(
                 kind="documents_review",
-                text=_("%(count)d document(s) awaiting review") % {"count": row["count"]},
+                text=ngettext(
+                    "%(count)d document awaiting review", "%(count)d documents awaiting review", row["count"]
+                )
+                % {"count": row["count"]},
                 url=reverse("project_workspace", args=[row["project_id"]]) + "#documents",
                 project_name=row["project__name"],
             )

@@ -55,7 +55,6 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         "q": q,
         "phase": phase,
         "querystring": query.urlencode(),
-        "phase_filters": [("", _("All"))] + [(v, label) for v, label in form.fields["phase"].choices if v],
     }
     if request.htmx and request.htmx.target == "project-list":
         return render(request, "projects/_project_list.html", context)
