@@ -7,10 +7,16 @@ the actor worked in English. Other apps register their verbs with
 the stored description.
 """
 
+from collections.abc import Callable
+
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
-VERB_TEXTS: dict[str, Promise] = {
+# A verb's text is a lazy format string filled from the event's data, or a
+# function of the data for sentences that need more (choice labels, plurals).
+VerbText = Promise | Callable[[dict], str]
+
+VERB_TEXTS: dict[str, VerbText] = {
     "project.created": _("created the project “%(name)s”"),
     "project.renamed": _("renamed the project from “%(old)s” to “%(new)s”"),
     "project.archived": _("archived the project"),
@@ -26,7 +32,7 @@ VERB_TEXTS: dict[str, Promise] = {
 }
 
 
-def register_verb(verb: str, text: Promise) -> None:
+def register_verb(verb: str, text: VerbText) -> None:
     VERB_TEXTS[verb] = text
 
 
@@ -40,6 +46,11 @@ def activity_text(verb: str, data: dict, fallback: str = "") -> str:
     text = VERB_TEXTS.get(verb)
     if text is None:
         return fallback or verb
+    if callable(text) and not isinstance(text, Promise):
+        try:
+            return str(text(dict(data or {})))
+        except (KeyError, TypeError, ValueError):
+            return fallback or verb
     values = dict(data or {})
     if "role" in values:
         values.setdefault("role_label", _role_label(values["role"]))

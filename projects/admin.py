@@ -52,7 +52,7 @@ def retry_phase_runs(modeladmin: admin.ModelAdmin, request: HttpRequest, queryse
     retried = 0
     for run in queryset:
         try:
-            retry_run(run)
+            retry_run(run, user=request.user)
         except Exception as exc:  # noqa: BLE001 — one bad run must not hide the others
             modeladmin.message_user(
                 request, _("Could not retry %(run)s: %(error)s") % {"run": run, "error": exc}, messages.ERROR
