@@ -232,8 +232,8 @@ class CostSummary:
                 "currency": cur,
                 "cost_year": self.cost_year,
                 "exchange_rate": {"value": round_sig(rate, 6), "unit": f"{cur}/USD",
-                                  "date": data["rate_date"] if cur not in self._overridden() else "caller",
-                                  "source": data["source"] if cur not in self._overridden() else "rate given by the caller"},
+                                  "date": data["rate_date"] if cur not in self.overridden_rates() else "caller",
+                                  "source": data["source"] if cur not in self.overridden_rates() else "rate given by the caller"},
                 "cost_index": {"name": cost_index().name, "year": self.cost_year,
                                "value": cost_index().values[self.cost_year], "source": cost_index().source},
                 "discount_rate": qjson(Q_(self.discount_rate, _DIMLESS)),
@@ -247,7 +247,8 @@ class CostSummary:
             "units": {tag: u.to_json(rate, cur) for tag, u in self.units.items()},
         }
 
-    def _overridden(self) -> set[str]:
+    def overridden_rates(self) -> set[str]:
+        """Currencies whose rate the caller gave (not the table's)."""
         base = currency_data()["rates"]
         return {k for k, v in self.rates.items() if base.get(k) != v}
 
@@ -413,7 +414,7 @@ class _Costing:
                     continue  # goes to the sludge line
                 wet = float(s.flow.m_as(_M3_D)) * float(WATER_DENSITY.m_as("kg/m**3"))
                 what = "dewatered cake" if s.kind == "cake" else "liquid sludge hauled (no dewatering)"
-                items.append((u, s.kind, s.name or what, wet))
+                items.append((u, s.kind, what, wet))
             for r in u.residuals:
                 items.append((u, r["kind"], f"{r['kind']} to {r['disposal']}", float(r["mass"].m_as(_KG_D))))
         rows = []
