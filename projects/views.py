@@ -325,9 +325,6 @@ def invitation_detail(request: HttpRequest, token: str) -> HttpResponse:
     email_matches = False
     if request.user.is_authenticated:
         email_matches = selectors.pending_invitations_for(request.user).filter(pk=invitation.pk).exists()
-    else:
-        # Remember it so the sign-up page can prefill the address.
-        request.session["invitation_email"] = invitation.email
     return render(
         request, "projects/invitation_detail.html", {"invitation": invitation, "email_matches": email_matches}
     )

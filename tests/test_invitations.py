@@ -113,3 +113,10 @@ def test_an_anonymous_visitor_is_offered_to_sign_up(en, project, owner):
     html = en.get(reverse("invitation_detail", args=[invitation.token])).content.decode()
     assert "anon@example.com" in html
     assert reverse("account_signup") in html
+
+
+def test_the_sign_up_link_prefills_the_invited_address(en, project, owner):
+    invitation = services.member_invite(project=project, actor=owner, email="prefill@example.com", role="viewer")
+    html = en.get(reverse("invitation_detail", args=[invitation.token])).content.decode()
+    signup = re.search(r'href="(/accounts/signup/\?[^"]+)"', html).group(1).replace("&amp;", "&")
+    assert 'value="prefill@example.com"' in en.get(signup).content.decode()
