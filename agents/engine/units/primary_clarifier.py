@@ -1,0 +1,120 @@
+"""Circular primary clarifier (Metcalf & Eddy 5th ed., Ch. 5; Ten States Standards §71–72).
+
+Area from the larger of the average and peak overflow-rate requirements;
+removal from the detention time at average flow with the textbook curve
+R (%) = t / (a + b·t) for BOD and TSS. COD is removed in the BOD fraction (both
+are the settleable organic fraction); nitrogen, phosphorus and FOG are passed
+through, which is conservative for the units downstream.
+"""
+
+from __future__ import annotations
+
+import math
+
+from ..quantities import Q_, Quantity
+from ..stream import Stream
+from .base import UnitProcess, register
+from .equalization import pump_power
+
+
+@register
+class PrimaryClarifier(UnitProcess):
+    type = "primary_clarifier"
+    tag_prefix = "PCL"
+
+    def size(self, influent: Stream) -> None:
+        q = influent.flow
+        q_peak = self.calc("Q_p", "Peak hourly flow", "Q_p = PF · Q",
+                           {"PF": (Q_(influent.peak_factor, ""), "design", "peak factor"), "Q": (q, "design", "average flow")},
+                           influent.peak_flow, unit="m**3/day")
+        or_avg, or_peak = self.c("overflow_rate_average"), self.c("overflow_rate_peak")
+        a_avg = self.calc("A_avg", "Area for the average overflow rate", "A_avg = Q / OR_avg",
+                          {"Q": (q, "design", "average flow"), "OR_avg": or_avg}, q / or_avg.quantity, unit="m**2")
+        a_peak = self.calc("A_peak", "Area for the peak overflow rate", "A_peak = Q_p / OR_peak",
+                           {"Q_p": (q_peak, "calculated"), "OR_peak": or_peak}, q_peak / or_peak.quantity, unit="m**2")
+        area = self.calc("A", "Total clarifier surface area", "A = max(A_avg, A_peak)",
+                         {"A_avg": (a_avg, "calculated"), "A_peak": (a_peak, "calculated")}, max(a_avg, a_peak), unit="m**2")
+        self.add_sizing("surface_area", "Total surface area", area)
+
+        self.packaged = q < self.c("packaged_below").quantity
+        d_max = self.c("max_diameter")
+        a_max = self.calc("A_max", "Area of the largest clarifier", "A_max = π · D_max² / 4", {"D_max": d_max},
+                          math.pi * d_max.quantity**2 / 4, unit="m**2")
+        minimum = 2 if q > self.c("multiple_units_above").quantity else 1
+        n = self.parallel_trains(area, a_max, "primary clarifiers", minimum=minimum)
+        a_each = self.add_sizing("unit_area", "Surface area of each clarifier", area / n, "m**2")
+        diameter = self.calc("D", "Clarifier diameter", "D = √(4 · A_each / π)", {"A_each": (a_each, "calculated")},
+                             (4 * a_each / math.pi) ** 0.5, unit="m")
+        self.add_sizing("diameter", "Clarifier diameter", diameter)
+        depth = self.c("side_water_depth")
+        self.add_sizing("side_water_depth", "Side water depth", depth.quantity)
+        volume = self.calc("V", "Total settling volume", "V = A · SWD", {"A": (area, "calculated"), "SWD": depth},
+                           area * depth.quantity, unit="m**3")
+        t = self.calc("t", "Detention time at average flow", "t = V / Q", {"V": (volume, "calculated"), "Q": (q, "design", "average flow")},
+                      volume / q, unit="h")
+        self.add_sizing("detention_time", "Detention time at average flow", t)
+        t_min, t_max = self.c("min_detention_time"), self.c("max_detention_time")
+        if not t_min.quantity <= t <= t_max.quantity:
+            self.ctx.warnings.append(f"{self.tag}: detention time {t.magnitude:.2f} h at average flow is outside "
+                                     f"{t_min.quantity.magnitude:g}–{t_max.quantity.magnitude:g} h ({t_min.source}); "
+                                     "consider another side water depth.")
+        weir = self.calc("WL", "Weir loading at peak flow (peripheral weir)", "WL = Q_p / (N · π · D)",
+                         {"Q_p": (q_peak, "calculated"), "N": (Q_(n, ""), "calculated"), "D": (diameter, "calculated")},
+                         q_peak / (n * math.pi * diameter), unit="m**3/(m*day)")
+        self.add_sizing("weir_loading", "Weir loading at peak flow", weir)
+        if weir > self.c("max_weir_loading").quantity:
+            self.ctx.warnings.append(f"{self.tag}: peak weir loading {weir.magnitude:.0f} m3/m·d exceeds "
+                                     f"{self.c('max_weir_loading').quantity.magnitude:g} m3/m·d; use an inboard double launder "
+                                     f"({self.c('max_weir_loading').source}).")
+
+        r_tss = self._removal("R_TSS", "TSS", t, "tss_removal_a", "tss_removal_b")
+        r_bod = self._removal("R_BOD", "BOD", t, "bod_removal_a", "bod_removal_b")
+        changes: dict[str, Quantity | None] = {}
+        for key in ("bod", "cod"):
+            c_in = influent.get(key)
+            if c_in is not None:
+                changes[key] = c_in * (1 - r_bod)
+                self.removals[key] = r_bod
+        effluent, sludge = self.separate_solids(influent, r_tss, self.c("sludge_solids").m, effluent_changes=changes,
+                                                name="Primary sludge")
+        self.add_sizing("sludge_flow", "Primary sludge", sludge.flow, "m**3/day")
+        self.add_sizing("sludge_solids", "Primary sludge dry solids", sludge.mass_flow("tss"), "kg/day")
+        self.notes.append("COD removed in the same fraction as BOD; TN, TP and FOG passed through (conservative).")
+        self._equipment(n, diameter, depth.quantity, sludge.flow)
+
+    def _removal(self, symbol: str, what: str, t: Quantity, a_name: str, b_name: str) -> float:
+        a, b = self.c(a_name), self.c(b_name)
+        # The textbook curve gives the removal in percent.
+        r = self.calc(symbol, f"{what} removal at the detention time", f"{symbol} = t / (a + b · t) / 100 %",
+                      {"t": (t, "calculated"), "a": a, "b": b}, t / (a.quantity + b.m * t) / 100)
+        return float(r.to("dimensionless").magnitude)
+
+    def _equipment(self, n: int, diameter: Quantity, depth: Quantity, sludge_flow: Quantity) -> None:
+        drive = self.c("drive_power").quantity
+        kind = "Packaged steel" if self.packaged else "Circular reinforced-concrete"
+        self.add_equipment("-01", f"{kind} primary clarifier Ø {diameter.magnitude:.1f} m × {depth.magnitude:g} m SWD, "
+                           "center-drive scraper, scum skimmer and peripheral weir", quantity=n,
+                           capacity=(math.pi * diameter**2 / 4).to("m**2"), power=drive,
+                           material="Coated carbon steel" if self.packaged else "Reinforced concrete, coated steel mechanism")
+        fraction = self.c("sludge_pump_fraction")
+        q_pump = self.calc("Q_sp", "Sludge pump capacity", "Q_sp = Q_s / (N · f_on)",
+                           {"Q_s": (sludge_flow, "calculated", "primary sludge flow"), "N": (Q_(n, ""), "calculated"),
+                            "f_on": fraction}, sludge_flow / (n * fraction.m), unit="m**3/hour")
+        self.add_sizing("sludge_pump_flow", "Capacity of each sludge pump", q_pump)
+        p_pump = pump_power(self, "P_sp", "Primary sludge pump", q_pump, self.c("sludge_pump_head"),
+                            self.c("sludge_pump_efficiency"))
+        self.add_equipment("-02", f"Primary sludge pump, progressive cavity, {q_pump.magnitude:.1f} m3/h "
+                           f"(one per clarifier plus standby)", quantity=n + 1, standby=1, capacity=q_pump, power=p_pump,
+                           material="Cast iron, NBR stator")
+        self.add_power("Clarifier scraper drives (continuous)", drive * n, drive * n)
+        self.add_power("Primary sludge pumps (intermittent)", p_pump * (n + 1), p_pump * n * fraction.m)
+        if self.packaged:
+            self.notes.append("Packaged steel clarifier for a small flow.")
+
+    def cost(self) -> None:
+        a_each = self.sizing["unit_area"].quantity
+        if self.packaged:
+            self.curve_cost("packaged_clarifier", a_each, count=self.trains)
+        else:
+            self.curve_cost("circular_clarifier", a_each, count=self.trains, category="civil")
+        self.curve_cost("sludge_pump", self.sizing["sludge_pump_flow"].quantity, count=self.trains + 1)

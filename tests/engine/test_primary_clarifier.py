@@ -1,0 +1,64 @@
+import math
+
+from agents.engine.quantities import Q_
+
+from .harness import UnitCase, check_unit, make_stream
+
+MUNICIPAL = dict(tss=220, bod=200, cod=450, tds=500, tn=40, tp=7)
+
+
+def test_removal_at_two_hours_matches_the_textbook_curve():
+    # Metcalf & Eddy 5th ed. (2014), Ch. 5: R = t/(a + b·t) with a = 0.0075 h, b = 0.014 (TSS) and
+    # a = 0.018 h, b = 0.020 (BOD). At t = 2 h: TSS 2/(0.0075 + 0.028) = 56.3 %, BOD 2/(0.018 + 0.040) = 34.5 %,
+    # the values read from the textbook figure. A 3.333 m deep tank at 40 m3/m2·d holds the flow 2 h.
+    case = UnitCase("primary_clarifier", make_stream("20000 m3/d", peak_factor=2.0, **MUNICIPAL),
+                    overrides={"side_water_depth": "3.3333 m"})
+    check_unit(case, {"sizing.detention_time": ("2.0 h", 1e-4), "removal.tss": (0.5634, 1e-3),
+                      "removal.bod": (0.3448, 1e-3), "effluent.tss": ("96.06 mg/L", 1e-3),
+                      "effluent.bod": ("131.0 mg/L", 1e-3)})
+
+
+def test_municipal_plant_sizing_sludge_and_balance():
+    # 20,000 m3/d, PF 2: A_avg = 20,000/40 = 500 m2, A_peak = 40,000/100 = 400 m2 → 500 m2;
+    # Q > 380 m3/d → 2 clarifiers (Ten States §71) of 250 m2, D = √(4 × 250/π) = 17.84 m.
+    # SWD 4 m: t = 2,000/20,000 d = 2.4 h → R_TSS = 2.4/(0.0075 + 0.0336) = 58.39 %, R_BOD = 2.4/0.066 = 36.36 %.
+    # Effluent TSS = 220 × 0.4161 = 91.5 mg/L; solids to sludge = 20,000 × (220 − 91.53) g/m3 = 2,569 kg/d, which
+    # at 5 % solids (whose own water also carries 91.5 mg/L) is 2,574 kg/d in 51.5 m3/d.
+    # Peak weir loading = 40,000 / (2 × π × 17.84) = 356.8 m3/m·d (≤ 375).
+    case = UnitCase("primary_clarifier", make_stream("20000 m3/d", peak_factor=2.0, **MUNICIPAL))
+    unit = check_unit(case, {
+        "sizing.surface_area": ("500 m2", 1e-9), "trains": (2, 0), "sizing.diameter": ("17.84 m", 1e-3),
+        "sizing.detention_time": ("2.4 h", 1e-9), "removal.tss": (0.58394, 1e-4), "removal.bod": (0.36364, 1e-4),
+        "effluent.tss": ("91.53 mg/L", 1e-3), "effluent.cod": (f"{450 * (1 - 0.36364)} mg/L", 1e-4),
+        "effluent.tn": ("40 mg/L", 1e-9), "side.sludge.tss": ("2574 kg/d", 1e-3), "side.sludge.flow": ("51.48 m3/d", 1e-3),
+        "sizing.weir_loading": ("356.8 m3/(m*d)", 1e-3),
+    })
+    assert not unit.ctx_for_test.warnings
+
+
+def test_the_peak_overflow_rate_governs_with_a_high_peak_factor():
+    # PF 3: A_peak = 60,000/100 = 600 m2 > A_avg = 500 m2.
+    case = UnitCase("primary_clarifier", make_stream("20000 m3/d", peak_factor=3.0, **MUNICIPAL))
+    check_unit(case, {"sizing.surface_area": ("600 m2", 1e-9)})
+
+
+def test_large_plants_split_into_clarifiers_no_larger_than_the_largest_diameter():
+    # 200,000 m3/d → 5,000 m2; largest clarifier π × 45²/4 = 1,590 m2 → 4 of 1,250 m2 (Ø 39.9 m).
+    case = UnitCase("primary_clarifier", make_stream("200000 m3/d", peak_factor=2.0, **MUNICIPAL))
+    unit = check_unit(case, {"trains": (4, 0), "sizing.diameter": (f"{math.sqrt(4 * 1250 / math.pi)} m", 1e-6)})
+    assert any("double launder" in w for w in unit.ctx_for_test.warnings)
+
+
+def test_small_flows_get_one_packaged_clarifier():
+    case = UnitCase("primary_clarifier", make_stream("300 m3/d", peak_factor=2.0, **MUNICIPAL))
+    unit = check_unit(case, {"trains": (1, 0), "sizing.surface_area": ("7.5 m2", 1e-9)})
+    assert unit.packaged
+    assert unit.capex_items[0].description.startswith("packaged steel clarifier")
+
+
+def test_an_overflow_rate_override_changes_the_area_and_not_the_depth():
+    stream = make_stream("20000 m3/d", peak_factor=2.0, **MUNICIPAL)
+    unit = UnitCase("primary_clarifier", stream, overrides={"overflow_rate_average": "50 m3/(m2*d)"}).run()
+    assert unit.sizing["surface_area"].quantity == Q_(400, "m**2")  # 20,000/50 = 400 = A_peak
+    assert unit.sizing["side_water_depth"].quantity == Q_(4.0, "m")
+    assert unit.criteria.used["overflow_rate_average"].overridden
