@@ -57,7 +57,7 @@ def do_saturation(temp_c: float) -> float:
 
 
 def pressure_ratio(elevation_m: float, temp_c: float) -> float:
-    """Barometric pressure at elevation over sea level pressure (M&E 5th ed., Eq. 2-? barometric formula)."""
+    """Barometric pressure at elevation over sea-level pressure (isothermal barometric formula, as in M&E 5th ed. Example 8-3)."""
     return math.exp(-9.81 * M_AIR * elevation_m / (8314.0 * (temp_c + 273.15)))
 
 

@@ -1,0 +1,217 @@
+"""Circular secondary clarifier (Metcalf & Eddy 5th ed., §8-7 and Table 8-34).
+
+The area is the largest of four: overflow rate at average and at peak flow,
+and solids loading at average and at peak flow (with the return flow). The
+mixed liquor concentration, return ratio and underflow concentration come
+from the biological unit upstream through ``ctx.shared`` (``mlss``,
+``ras_ratio``, ``ras_concentration``), or from this unit's criteria when no
+unit reported them. After an MBBR the solids concentration is low and
+there is no return flow, so solids loading does not govern.
+
+Settled solids leave as waste sludge at the underflow concentration; BOD,
+COD, N and P fall with them by the ratios the biological unit reported
+(``ctx.shared["biosolids"]``) or this unit's defaults.
+"""
+
+from __future__ import annotations
+
+import math
+
+from ..quantities import Q_, Quantity
+from ..stream import Stream
+from .base import UnitProcess, register
+
+GRAVITY = Q_(9.81, "m/s**2")
+WATER = Q_(1000.0, "kg/m**3")
+# Diameters are rounded up to the 0.5 m steps manufacturers build collectors in.
+DIAMETER_STEP = 0.5
+SOLIDS_PARAMETERS = {"bod": "solids_bod_ratio", "cod": "solids_cod_ratio", "tn": "solids_n_ratio",
+                     "tp": "solids_p_ratio"}
+
+
+@register
+class SecondaryClarifier(UnitProcess):
+    type = "secondary_clarifier"
+    tag_prefix = "SC"
+
+    def size(self, influent: Stream) -> None:
+        q, q_peak = influent.flow, influent.peak_flow
+        shared = self.ctx.shared
+        self.packaged = q < self.c("packaged_below").quantity
+        if "mlss" in shared:
+            x = self.calc("X", "Mixed liquor concentration to the clarifier", "X = MLSS (biological unit)",
+                          {"MLSS": (shared["mlss"], "upstream biological unit")}, shared["mlss"], unit="mg/L")
+            ratio = Q_(float(Q_(shared.get("ras_ratio", 0.0)).to("").magnitude), "")
+            x_r = shared.get("ras_concentration", self.c("underflow_concentration").quantity)
+            r = self.calc("R", "Return sludge ratio", "R = R (biological unit)",
+                          {"R": (ratio, "upstream biological unit")}, ratio)
+            x_r = self.calc("X_R", "Underflow concentration", "X_R = X_R (biological unit)",
+                            {"X_R": (Q_(x_r), "upstream biological unit")}, Q_(x_r), unit="mg/L")
+        else:
+            x = self.calc("X", "Mixed liquor concentration to the clarifier (no upstream value)", "X = MLSS",
+                          {"MLSS": self.c("mlss")}, self.c("mlss").quantity, unit="mg/L")
+            x_r = self.calc("X_R", "Underflow concentration", "X_R = X_R,criterion",
+                            {"X_R,criterion": self.c("underflow_concentration")},
+                            self.c("underflow_concentration").quantity, unit="mg/L")
+            r = self.calc("R", "Return sludge ratio", "R = X/(X_R − X)", {"X": (x, "calculated"),
+                                                                           "X_R": (x_r, "calculated")},
+                          (x / (x_r - x)).to(""))
+        q_r = self.calc("Q_R", "Return sludge flow", "Q_R = R·Q", {"R": (r, "calculated"), "Q": (q, "influent")},
+                        q * r.magnitude, unit="m**3/day")
+
+        sor, sor_p = self.c("overflow_rate_avg"), self.c("overflow_rate_peak")
+        slr, slr_p = self.c("solids_loading_avg"), self.c("solids_loading_peak")
+        areas = {
+            "overflow rate at average flow": self.calc(
+                "A_SOR", "Area for the average overflow rate", "A = Q/SOR",
+                {"Q": (q, "influent"), "SOR": sor}, q / sor.quantity, unit="m**2"),
+            "overflow rate at peak flow": self.calc(
+                "A_SOR,peak", "Area for the peak overflow rate", "A = Q_peak/SOR_peak",
+                {"Q_peak": (q_peak, "influent peak"), "SOR_peak": sor_p}, q_peak / sor_p.quantity, unit="m**2"),
+            "solids loading at average flow": self.calc(
+                "A_SLR", "Area for the average solids loading", "A = (Q + Q_R)·X/SLR",
+                {"Q": (q, "influent"), "Q_R": (q_r, "calculated"), "X": (x, "calculated"), "SLR": slr},
+                (q + q_r) * x / slr.quantity, unit="m**2"),
+            "solids loading at peak flow": self.calc(
+                "A_SLR,peak", "Area for the peak solids loading", "A = (Q_peak + Q_R)·X/SLR_peak",
+                {"Q_peak": (q_peak, "influent peak"), "Q_R": (q_r, "calculated"), "X": (x, "calculated"),
+                 "SLR_peak": slr_p}, (q_peak + q_r) * x / slr_p.quantity, unit="m**2"),
+        }
+        governing = max(areas, key=lambda k: areas[k])
+        area_req = self.calc("A_req", "Required clarifier area", "A_req = max(A_SOR, A_SOR,peak, A_SLR, A_SLR,peak)",
+                             {k: (v, "calculated") for k, v in zip(("A_SOR", "A_SOR,peak", "A_SLR", "A_SLR,peak"),
+                                                                    areas.values())},
+                             areas[governing], unit="m**2", note=f"governed by the {governing}")
+        d_max = self.c("max_diameter")
+        minimum = 1 if self.packaged else int(self.c("min_clarifiers").m)
+        n = self.parallel_trains(area_req, math.pi / 4 * d_max.quantity ** 2, "clarifiers", minimum=minimum)
+        d_exact = (4 * area_req / (n * math.pi)) ** 0.5
+        d = Q_(math.ceil(d_exact.to("m").magnitude / DIAMETER_STEP - 1e-9) * DIAMETER_STEP, "m")
+        d = self.calc("D", "Clarifier diameter (rounded up to 0.5 m)", "D = ⌈√(4·A_req/(N·π))⌉",
+                      {"A_req": (area_req, "calculated"), "N": (Q_(n, ""), "calculated")}, d, unit="m")
+        area = self.calc("A", "Clarifier area provided", "A = N·π·D²/4", {"N": (Q_(n, ""), "calculated"),
+                                                                          "D": (d, "calculated")},
+                         n * math.pi * d ** 2 / 4, unit="m**2")
+        depth = self.c("side_water_depth")
+        volume = self.calc("V", "Clarifier volume", "V = A·SWD", {"A": (area, "calculated"), "SWD": depth},
+                           area * depth.quantity, unit="m**3")
+        self.add_sizing("clarifiers", "Number of clarifiers", Q_(n, ""))
+        self.add_sizing("diameter", "Diameter of each clarifier", d)
+        self.add_sizing("surface_area", "Total surface area", area)
+        self.add_sizing("side_water_depth", "Side water depth", depth.quantity, "m")
+        self.add_sizing("volume", "Total volume", volume)
+        hrt = self.calc("τ", "Detention time at average flow", "τ = V/Q", {"V": (volume, "calculated"),
+                                                                           "Q": (q, "influent")},
+                        volume / q, unit="hour")
+        self.add_sizing("hrt", "Detention time at average flow", hrt)
+        self.add_sizing("overflow_rate", "Overflow rate at average flow",
+                        self.calc("SOR", "Overflow rate at average flow", "SOR = Q/A",
+                                  {"Q": (q, "influent"), "A": (area, "calculated")}, q / area, unit="m/day"))
+        self.add_sizing("overflow_rate_peak", "Overflow rate at peak flow",
+                        self.calc("SOR_peak", "Overflow rate at peak flow", "SOR = Q_peak/A",
+                                  {"Q_peak": (q_peak, "influent peak"), "A": (area, "calculated")},
+                                  q_peak / area, unit="m/day"))
+        self.add_sizing("solids_loading", "Solids loading at average flow",
+                        self.calc("SLR", "Solids loading at average flow", "SLR = (Q + Q_R)·X/A",
+                                  {"Q": (q, "influent"), "Q_R": (q_r, "calculated"), "X": (x, "calculated"),
+                                   "A": (area, "calculated")}, (q + q_r) * x / area, unit="kg/(m**2*hour)"))
+        self.add_sizing("solids_loading_peak", "Solids loading at peak flow",
+                        self.calc("SLR_peak", "Solids loading at peak flow", "SLR = (Q_peak + Q_R)·X/A",
+                                  {"Q_peak": (q_peak, "influent peak"), "Q_R": (q_r, "calculated"),
+                                   "X": (x, "calculated"), "A": (area, "calculated")},
+                                  (q_peak + q_r) * x / area, unit="kg/(m**2*hour)"))
+        weir = self.calc("WLR", "Weir loading at peak flow (peripheral weir)", "WLR = Q_peak/(N·π·D)",
+                         {"Q_peak": (q_peak, "influent peak"), "N": (Q_(n, ""), "calculated"), "D": (d, "calculated")},
+                         q_peak / (n * math.pi * d), unit="m**3/(m*day)")
+        self.add_sizing("weir_loading", "Weir loading at peak flow", weir)
+        if weir > self.c("max_weir_loading").quantity:
+            self.notes.append(f"Peak weir loading {weir.magnitude:.0f} m3/m·d exceeds "
+                              f"{self.c('max_weir_loading').quantity.magnitude:g}: use inboard double-sided launders.")
+        self.notes.append(f"Clarifier area governed by the {governing}.")
+
+        # --- separation: effluent TSS and the waste sludge at the underflow concentration ---
+        tss_in = influent.get("tss", 0.0)
+        tss_e = min(self.c("effluent_tss").quantity, tss_in)
+        tss_e = self.calc("TSS_e", "Effluent TSS", "TSS_e = min(TSS_e,design, TSS_in)",
+                          {"TSS_e,design": self.c("effluent_tss"), "TSS_in": (tss_in, "influent")}, tss_e, unit="mg/L")
+        removal = (1.0 - (tss_e / tss_in).to("").magnitude) if tss_in.magnitude > 0 else 0.0
+        settled = tss_in - tss_e
+        changes: dict[str, Quantity | None] = {}
+        ratios = shared.get("biosolids", {})
+        for p, criterion in SOLIDS_PARAMETERS.items():
+            c_in = influent.get(p)
+            if c_in is None:
+                continue
+            if p in ratios:
+                r_p = (Q_(ratios[p], ""), "upstream biological unit")
+            else:
+                r_p = self.c(criterion)
+            ratio_value = r_p[0].magnitude if isinstance(r_p, tuple) else r_p.m
+            changes[p] = self.calc(f"{p.upper()}_e", f"Effluent {p.upper()} after settling the solids",
+                                   f"{p.upper()}_e = max(0, {p.upper()}_in − r·(TSS_in − TSS_e))",
+                                   {f"{p.upper()}_in": (c_in, "influent"), "r": r_p, "TSS_in": (tss_in, "influent"),
+                                    "TSS_e": (tss_e, "calculated")},
+                                   max(c_in - ratio_value * settled, Q_(0.0, "mg/L")), unit="mg/L")
+            if c_in.magnitude > 0:
+                self.removals[p] = 1.0 - (changes[p] / c_in).to("").magnitude
+        if influent.get("turbidity") is not None:
+            k = self.c("tss_turbidity_ratio")
+            changes["turbidity"] = self.calc("NTU_e", "Effluent turbidity", "NTU_e = TSS_e/k",
+                                             {"TSS_e": (tss_e, "calculated"), "k": k},
+                                             Q_(tss_e.to("mg/L").magnitude / k.m, "NTU"))
+        fraction = x_r.to("mg/L").magnitude / 1e6
+        effluent, sludge = self.separate_solids(influent, removal, fraction, kind="sludge",
+                                                effluent_changes=changes, name="Waste activated sludge")
+        was_solids = self.calc("M_WAS", "Waste sludge solids", "M_WAS = Q·TSS_in − (Q − Q_w)·TSS_e",
+                               {"Q": (q, "influent"), "TSS_in": (tss_in, "influent"), "TSS_e": (tss_e, "calculated"),
+                                "Q_w": (sludge.flow, "calculated")}, sludge.mass_flow("tss"), unit="kg/day")
+        self.add_sizing("was_solids", "Waste sludge solids", was_solids)
+        self.add_sizing("was_flow", "Waste sludge flow", self.calc(
+            "Q_w", "Waste sludge flow at the underflow concentration", "Q_w = M_WAS/X_R",
+            {"M_WAS": (was_solids, "calculated"), "X_R": (x_r, "calculated")}, sludge.flow, unit="m**3/day"))
+        self.add_sizing("ras_ratio", "Return sludge ratio", r)
+        self._equipment(n, d, depth.quantity, q, q_r, sludge.flow)
+
+    def _equipment(self, n: int, d: Quantity, depth: Quantity, q: Quantity, q_r: Quantity, q_w: Quantity) -> None:
+        self._ras_each: Quantity | None = None
+        kind = "prefabricated steel hopper clarifier" if self.packaged else "circular clarifier, reinforced concrete"
+        self.add_equipment("-01", f"Secondary {kind}, Ø {d.magnitude:g} m × {depth.magnitude:g} m SWD", quantity=n,
+                           capacity=(math.pi * d ** 2 / 4).to("m**2"),
+                           material="welded steel, coated" if self.packaged else "reinforced concrete")
+        drive = self.c("drive_power").quantity
+        self.add_equipment("-02", "Center-drive sludge collector with scum skimmer", quantity=n, power=drive,
+                           material="carbon steel, coated; stainless steel submerged parts")
+        self.add_power("Sludge collector drives", drive * n, drive * n)
+        eff, rho_g = self.c("pump_efficiency"), WATER * GRAVITY
+        if q_r.magnitude > 0:
+            capacity = self.calc("Q_RAS,max", "Return sludge pumping capacity", "Q = f_RAS·Q",
+                                 {"f_RAS": self.c("ras_pump_capacity"), "Q": (q, "influent")},
+                                 q * max(self.c("ras_pump_capacity").m, (q_r / q).to("").magnitude), unit="L/s")
+            head = self.c("ras_pump_head")
+            p_max = (rho_g * capacity * head.quantity / eff.m).to("kW")
+            p_avg = self.calc("P_RAS", "Return sludge pumping power at the design ratio", "P = ρ·g·Q_R·H/η",
+                              {"Q_R": (q_r, "calculated"), "H": head, "η": eff}, rho_g * q_r * head.quantity / eff.m,
+                              unit="kW")
+            self.add_equipment("-03", "Return activated sludge pump (non-clog centrifugal)", quantity=n + 1, standby=1,
+                               capacity=(capacity / n).to("m**3/hour"), power=p_max / n, material="ductile iron")
+            self.add_power("Return sludge pumps", p_max / n * (n + 1), p_avg)
+            self._ras_each = (capacity / n).to("L/s")
+        factor, head_w = self.c("was_pump_factor"), self.c("was_pump_head")
+        q_was_pump = self.calc("Q_WAS,pump", "Waste sludge pump capacity", "Q = k·Q_w",
+                               {"k": factor, "Q_w": (q_w, "calculated")}, q_w * factor.m, unit="L/s")
+        p_was = (rho_g * q_was_pump * head_w.quantity / eff.m).to("kW")
+        self.add_equipment("-04", "Waste sludge pump (progressive cavity)", quantity=2, standby=1,
+                           capacity=q_was_pump.to("m**3/hour"), power=p_was, material="cast iron, elastomer stator")
+        self.add_power("Waste sludge pumps", p_was * 2, p_was / factor.m)
+        self._was_pump = q_was_pump
+
+    def cost(self) -> None:
+        n = self.trains
+        each = (self.sizing["surface_area"].quantity / n).to("m**2")
+        if self.packaged:
+            self.curve_cost("packaged_clarifier", each, count=n)
+        else:
+            self.curve_cost("clarifier", each, count=n, category="civil")
+        if self._ras_each is not None:
+            self.curve_cost("sludge_pump", self._ras_each, count=n + 1, description="return sludge pumps")
+        self.curve_cost("sludge_pump", self._was_pump, count=2, description="waste sludge pumps")
