@@ -144,7 +144,8 @@ def hand_design(kind: str = "wastewater", currency: str = "USD") -> Design:
         route(current, u.tag, main[i + 1].tag if i + 1 < len(main) else "")
     if sludge_line:
         thickener, dewatering = sludge_line
-        thickener.run(_merge(sludges, "combined sludge"))
+        thickener.run(_merge(sludges, "Combined sludge"))
+        thickener.effluent.kind, thickener.effluent.name = "supernatant", "THK-101 supernatant"
         route(thickener.side_streams[0], thickener.tag, dewatering.tag)
         route(thickener.effluent, thickener.tag, main[0].tag)
         dewatering.run(thickener.side_streams[0])
