@@ -6,6 +6,8 @@ urlpatterns = [
     path("accounts/", include("allauth.urls")),
     path("admin/", admin.site.urls),
     path("", include("projects.urls")),
+    # Start/retry of phase runs (the phase machinery).
+    path("", include("projects.phases.urls")),
 ]
 
 

@@ -9,3 +9,4 @@ class ProjectsConfig(AppConfig):
 
     def ready(self) -> None:
         from . import signals  # noqa: F401 — connects the receivers
+        from . import phases  # noqa: F401 — the phase machinery: its receivers and activity verbs

@@ -1,3 +1,9 @@
-"""Websocket routes. The phase machinery adds the project consumer here."""
+"""Websocket routes (included by h2o/asgi.py)."""
 
-websocket_urlpatterns: list = []
+from django.urls import path
+
+from .consumers import ProjectConsumer
+
+websocket_urlpatterns: list = [
+    path("ws/projects/<uuid:project_id>/", ProjectConsumer.as_asgi()),
+]

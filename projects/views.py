@@ -21,6 +21,7 @@ from . import selectors, services
 from .access import get_project_for
 from .forms import DashboardFilterForm, InviteForm, ProjectForm, RenameForm, RoleForm
 from .models import Invitation, ProjectMember, Role
+from .phases.runner import reap_stale_runs
 
 
 def _redirect(request: HttpRequest, url: str) -> HttpResponse:
@@ -84,6 +85,9 @@ def project_create(request: HttpRequest) -> HttpResponse:
 @require_GET
 def project_workspace(request: HttpRequest, project_id: UUID) -> HttpResponse:
     project = get_project_for(request.user, project_id)
+    # A run whose worker died shows as failed (or queued again), never as
+    # running forever; one indexed query when nothing is stale.
+    reap_stale_runs(project=project)
     return render(request, "projects/workspace.html", selectors.workspace_context(project))
 
 
