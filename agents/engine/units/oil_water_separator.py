@@ -37,7 +37,7 @@ REFERENCE_WATER_DENSITY = Q_(1000.0, "kg/m**3")  # specific gravities are relati
 SEPARATOR_TYPES = {1: "api", 2: "cpi"}
 
 
-def _interpolate(table: tuple[tuple[float, ...], ...], x: float, column: int) -> float:
+def interpolate(table: tuple[tuple[float, ...], ...], x: float, column: int) -> float:
     xs = [row[0] for row in table]
     if x <= xs[0]:
         return table[0][column]
@@ -57,10 +57,10 @@ def water_properties(unit: UnitProcess) -> tuple[Quantity, Quantity]:
         unit.ctx.warnings.append(f"{unit.tag}: design temperature {t:g} °C is outside the water property table "
                                  f"({WATER_TABLE[0][0]:g}–{WATER_TABLE[-1][0]:g} °C); the nearest value is used.")
     rho = unit.calc("ρ_w", "Water density at the design temperature", "ρ_w = ρ(T)",
-                    {"T": temp}, Q_(_interpolate(WATER_TABLE, t, 1), "kg/m**3"), unit="kg/m**3",
+                    {"T": temp}, Q_(interpolate(WATER_TABLE, t, 1), "kg/m**3"), unit="kg/m**3",
                     note=WATER_TABLE_SOURCE)
     mu = unit.calc("µ", "Dynamic viscosity of water at the design temperature", "µ = µ(T)",
-                   {"T": temp}, Q_(_interpolate(WATER_TABLE, t, 2), "mPa*s"), unit="Pa*s", note=WATER_TABLE_SOURCE)
+                   {"T": temp}, Q_(interpolate(WATER_TABLE, t, 2), "mPa*s"), unit="Pa*s", note=WATER_TABLE_SOURCE)
     return rho, mu
 
 
@@ -131,7 +131,7 @@ class OilWaterSeparator(UnitProcess):
                                 "B": (width, "calculated"), "d": (depth, "calculated")},
                                q_peak / (n * width * depth), unit="m/s")
         ratio = (v_h_actual / v_t).to("dimensionless").magnitude
-        f_t = _interpolate(TURBULENCE, ratio, 1)
+        f_t = interpolate(TURBULENCE, ratio, 1)
         factor = self.calc("F", "Turbulence and short-circuiting factor", "F = F_s · F_t(V_H,a / V_t)",
                            {"F_s": self.c("short_circuit_factor"),
                             "F_t": (Q_(f_t, ""), "API Publication 421 (1990), Ch. 4, turbulence factor table",
