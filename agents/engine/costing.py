@@ -67,6 +67,20 @@ _KG_D = ureg.Unit("kg/day")
 _M3_D = ureg.Unit("m**3/day")
 _M3_Y = ureg.Unit("m**3/year")
 _T_Y = ureg.Unit("t/year")
+_PER_Y = ureg.Unit("1/year")
+_USD_KG = ureg.Unit("USD/kg")
+_USD_KWH = ureg.Unit("USD/kWh")
+_USD_T = ureg.Unit("USD/t")
+_H_Y_OP = ureg.Unit("hour/year/operator")
+_OPERATOR = ureg.Unit("operator")
+_YEAR = ureg.Unit("year")
+_KWH_M3 = ureg.Unit("kWh/m**3")
+_KG_M3 = ureg.Unit("kg/m**3")
+
+
+def _mag(q: Quantity, unit: Any) -> float:
+    """Magnitude of ``q`` in ``unit``; pint's conversion costs tens of µs even between equal units."""
+    return float(q.magnitude) if q.units == unit else float(q.m_as(unit))
 
 
 class CurrencyError(ValueError):
@@ -238,7 +252,7 @@ class CostSummary:
                                "value": cost_index().values[self.cost_year], "source": cost_index().source},
                 "discount_rate": qjson(Q_(self.discount_rate, _DIMLESS)),
                 "plant_life": qjson(self.plant_life, "year"),
-                "capital_recovery_factor": qjson(Q_(self.crf, "1/year"), "1/year"),
+                "capital_recovery_factor": qjson(Q_(self.crf, _PER_Y), "1/year"),
                 "availability": qjson(Q_(self.availability, _DIMLESS)),
                 "treated_flow": qjson(self.treated_flow, "m3/d"),
                 "annual_volume": qjson(self.annual_volume, "m3/year"),
@@ -296,11 +310,14 @@ class _Costing:
         op = self.data["operation"]
         self.availability = float(op["availability"]["value"])
         self.hours = float(op["hours_per_year"]["value"])
+        # Inputs shared by many records, built once.
+        self.f_a = (Q_(self.availability, _DIMLESS), op["availability"]["source"], "availability")
+        self.t_year = (Q_(self.hours, _H_Y), op["hours_per_year"]["source"], "hours per year")
         self.unit_opex: dict[str, dict[str, float]] = {u.tag: {} for u in units}
         self.unit_calcs: dict[str, list[str]] = {u.tag: [] for u in units}
 
     def _record(self, tag: str, symbol: str, description: str, equation: str, inputs: dict[str, Any],
-                result: Quantity, note: str = "", unit: str | None = None) -> float:
+                result: Quantity, note: str = "", unit: Any = None) -> float:
         # hour/year and operators are dimensionless to pint; ``unit`` keeps them from being reduced away.
         self.log.record(tag, symbol, description, equation, inputs, result, note=note, unit=unit)
         if tag in self.unit_calcs:
@@ -323,7 +340,7 @@ class _Costing:
             by_cat: dict[str, float] = {}
             for item in u.capex_items:
                 cat = item.category if item.category in CAPEX_CATEGORIES else "equipment"
-                by_cat[cat] = by_cat.get(cat, 0.0) + float(item.cost.m_as(_USD))
+                by_cat[cat] = by_cat.get(cat, 0.0) + _mag(item.cost, _USD)
             purchased[u.tag] = by_cat
             if not by_cat:
                 installed[u.tag] = 0.0
@@ -345,10 +362,10 @@ class _Costing:
 
     def energy(self) -> tuple[float, float]:
         price = self.ctx.electricity_price
-        p = float(price.quantity.m_as("USD/kWh"))
+        p = _mag(price.quantity, _USD_KWH)
         total_kw = 0.0
         for u in self.units:
-            kw = sum(float(pw.consumed.m_as(_KW)) for pw in u.power)
+            kw = sum(_mag(pw.consumed, _KW) for pw in u.power)
             if kw <= 0:
                 continue
             total_kw += kw
@@ -356,15 +373,15 @@ class _Costing:
             self.unit_opex[u.tag]["energy"] = self._record(
                 u.tag, "OPEX_energy", "Yearly electricity cost", "OPEX_energy = P · t · f_a · c_e",
                 {"P": (Q_(kw, _KW), "unit power list", "average consumed power"),
-                 "t": (Q_(self.hours, _H_Y), self.data["operation"]["hours_per_year"]["source"], "hours per year"),
-                 "f_a": (Q_(self.availability, _DIMLESS), self.data["operation"]["availability"]["source"], "availability"),
+                 "t": self.t_year,
+                 "f_a": self.f_a,
                  "c_e": price},
                 Q_(cost, _USD_Y))
         kwh = total_kw * self.hours * self.availability
         self._record(PLANT, "E_year", "Yearly electricity consumption of the plant", "E_year = ΣP · t · f_a",
                      {"ΣP": (Q_(total_kw, _KW), "unit power lists", "average consumed power, all units"),
-                      "t": (Q_(self.hours, _H_Y), self.data["operation"]["hours_per_year"]["source"]),
-                      "f_a": (Q_(self.availability, _DIMLESS), self.data["operation"]["availability"]["source"])},
+                      "t": self.t_year,
+                      "f_a": self.f_a},
                      Q_(kwh, _KWH_Y))
         return total_kw, kwh
 
@@ -376,7 +393,7 @@ class _Costing:
         for u in self.units:
             for chem in u.chemicals:
                 spec = table["chemicals"].get(chem.key)
-                kg_d = float(chem.consumption.m_as(_KG_D))
+                kg_d = _mag(chem.consumption, _KG_D)
                 if spec is None:
                     self.ctx.warnings.append(f"{u.tag}: no price for chemical {chem.key!r}; its cost is not included")
                     continue
@@ -386,8 +403,8 @@ class _Costing:
                     u.tag, f"OPEX_{chem.key}", f"Yearly cost of {spec['name']['en']}",
                     f"OPEX_{chem.key} = M · 365 d/year · f_a · c · I_{self.cost_year} / I_{year}",
                     {"M": (chem.consumption, "unit chemical list", "consumption as product"),
-                     "f_a": (Q_(self.availability, _DIMLESS), self.data["operation"]["availability"]["source"]),
-                     "c": (Q_(price, "USD/kg"), table["source"], f"delivered price ({year})"),
+                     "f_a": self.f_a,
+                     "c": (Q_(price, _USD_KG), table["source"], f"delivered price ({year})"),
                      f"I_{self.cost_year}": (Q_(self.index.values[self.cost_year], _DIMLESS), self.index.source, self.index.name),
                      f"I_{year}": (Q_(self.index.values[year], _DIMLESS), self.index.source,
                                    f"{self.index.name}; {self.data['operation']['chemicals_escalation']}")},
@@ -401,7 +418,7 @@ class _Costing:
     def sludge(self) -> list[dict[str, Any]]:
         """Disposal of what leaves the plant as solids: cake, residuals, or liquid sludge without dewatering."""
         price = self.ctx.sludge_disposal_price
-        c = float(price.quantity.m_as("USD/t"))
+        c = _mag(price.quantity, _USD_T)
         tags = {u.tag for u in self.units}
         sludge_units = [u for u in self.units if u.type in SLUDGE_LINE]
         last = sludge_units[-1] if sludge_units else None
@@ -412,11 +429,11 @@ class _Costing:
                     continue
                 if last is not None and u is not last:
                     continue  # goes to the sludge line
-                wet = float(s.flow.m_as(_M3_D)) * float(WATER_DENSITY.m_as("kg/m**3"))
+                wet = _mag(s.flow, _M3_D) * _mag(WATER_DENSITY, _KG_M3)
                 what = "dewatered cake" if s.kind == "cake" else "liquid sludge hauled (no dewatering)"
                 items.append((u, s.kind, what, wet))
             for r in u.residuals:
-                items.append((u, r["kind"], f"{r['kind']} to {r['disposal']}", float(r["mass"].m_as(_KG_D))))
+                items.append((u, r["kind"], f"{r['kind']} to {r['disposal']}", _mag(r["mass"], _KG_D)))
         rows = []
         for u, kind, description, wet in items:
             if wet <= 0:
@@ -426,7 +443,7 @@ class _Costing:
             self._record(u.tag, f"OPEX_sludge_{kind}", f"Yearly disposal cost, {description}",
                          "OPEX_sludge = M_wet · 365 d/year · f_a · c_s",
                          {"M_wet": (Q_(wet, _KG_D), "unit side streams and residuals", "wet mass leaving the plant"),
-                          "f_a": (Q_(self.availability, _DIMLESS), self.data["operation"]["availability"]["source"]),
+                          "f_a": self.f_a,
                           "c_s": price},
                          Q_(cost, _USD_Y), note=self.data["operation"]["sludge"] if kind == "sludge" else "")
             opex = self.unit_opex[u.tag]
@@ -446,9 +463,9 @@ class _Costing:
                 continue
             self.unit_opex[u.tag]["maintenance"] = self._record(
                 u.tag, "OPEX_maint", "Yearly maintenance and repair", "OPEX_maint = m_e · C_e + m_c · C_c",
-                {"m_e": (Q_(m_eq, "1/year"), spec["equipment"]["source"], spec["equipment"]["description"]),
+                {"m_e": (Q_(m_eq, _PER_Y), spec["equipment"]["source"], spec["equipment"]["description"]),
                  "C_e": (Q_(mech, _USD), "unit cost curves", "purchased equipment, membranes and media"),
-                 "m_c": (Q_(m_civ, "1/year"), spec["civil"]["source"], spec["civil"]["description"]),
+                 "m_c": (Q_(m_civ, _PER_Y), spec["civil"]["source"], spec["civil"]["description"]),
                  "C_c": (Q_(civil, _USD), "unit cost curves", "civil works")},
                 Q_(m_eq * mech + m_civ * civil, _USD_Y))
 
@@ -458,15 +475,15 @@ class _Costing:
             for item in u.opex_items:
                 cat = item.category if item.category in OPEX_CATEGORIES else "replacement"
                 opex = self.unit_opex[u.tag]
-                opex[cat] = opex.get(cat, 0.0) + float(item.annual.m_as(_USD_Y))
+                opex[cat] = opex.get(cat, 0.0) + _mag(item.annual, _USD_Y)
                 if item.calc_id:
                     self.unit_calcs[u.tag].append(item.calc_id)
 
     def labour(self) -> float:
         spec = self.data["labour"]
         q_ref = float(spec["reference_flow"]["value"])
-        q = float(self.units[0].influent.flow.m_as(_M3_D)) if self.units and self.units[0].influent else 0.0
-        q = max(q, float(self.treated_flow.m_as(_M3_D)))
+        q = _mag(self.units[0].influent.flow, _M3_D) if self.units and self.units[0].influent else 0.0
+        q = max(q, _mag(self.treated_flow, _M3_D))
         counts = {cls: 0 for cls in spec["hours_by_class"]}
         for u in self.units:
             counts[spec["unit_class"].get(u.type, "mechanical")] += 1
@@ -483,14 +500,14 @@ class _Costing:
                        "a": (Q_(a, _DIMLESS), spec["source"], "laboratory and administration allowance")})
         terms = " + ".join(f"n_{cls}·h_{cls}" for cls in counts)
         self._record(PLANT, "H_staff", "Operator staff-hours per year", f"H_staff = ({terms}) · (Q / Q_ref)^b · (1 + a)",
-                     inputs, Q_(hours, _H_Y), unit="hour/year")
+                     inputs, Q_(hours, _H_Y), unit=_H_Y)
         per_fte, minimum = float(spec["hours_per_fte"]), float(spec["minimum_fte"])
         fte = max(minimum, math.ceil(2 * hours / per_fte - 1e-9) / 2)
         self._record(PLANT, "N_op", "Operators (full-time equivalents)", "N_op = max(N_min, ⌈2 · H_staff / H_FTE⌉ / 2)",
                      {"H_staff": (Q_(hours, _H_Y), "calculated"),
-                      "H_FTE": (Q_(per_fte, "hour/year/operator"), spec["source"], "productive hours per operator-year"),
-                      "N_min": (Q_(minimum, "operator"), spec["source"], "at least one responsible operator")},
-                     Q_(fte, "operator"), unit="operator")
+                      "H_FTE": (Q_(per_fte, _H_Y_OP), spec["source"], "productive hours per operator-year"),
+                      "N_min": (Q_(minimum, _OPERATOR), spec["source"], "at least one responsible operator")},
+                     Q_(fte, _OPERATOR), unit=_OPERATOR)
         return fte
 
     # -- the whole run -------------------------------------------------------
@@ -533,10 +550,10 @@ class _Costing:
         self.maintenance(purchased)
         self.unit_items()
         operators = self.labour()
-        labour = operators * float(self.ctx.labour_cost.quantity.m_as(_USD_Y))
+        labour = operators * _mag(self.ctx.labour_cost.quantity, _USD_Y)
         self._record(PLANT, "OPEX_labour", "Yearly operator labour cost", "OPEX_labour = N_op · c_L",
-                     {"N_op": (Q_(operators, "operator"), "calculated"), "c_L": self.ctx.labour_cost},
-                     Q_(labour, _USD_Y), unit="USD/year")
+                     {"N_op": (Q_(operators, _OPERATOR), "calculated"), "c_L": self.ctx.labour_cost},
+                     Q_(labour, _USD_Y))
 
         opex_by_cat = {k: 0.0 for k in OPEX_CATEGORIES}
         for tag, items in self.unit_opex.items():
@@ -547,25 +564,25 @@ class _Costing:
                             {f"C_{k}": (Q_(v, _USD_Y), "calculated") for k, v in opex_by_cat.items()},
                             Q_(sum(opex_by_cat.values()), _USD_Y))
 
-        i = float(self.ctx.discount_rate.quantity.m_as(_DIMLESS))
-        n = float(self.ctx.plant_life.quantity.m_as("year"))
+        i = _mag(self.ctx.discount_rate.quantity, _DIMLESS)
+        n = _mag(self.ctx.plant_life.quantity, _YEAR)
         crf = capital_recovery_factor(i, n)
         self._record(PLANT, "CRF", "Capital recovery factor", "CRF = i · (1 + i)^n / ((1 + i)^n − 1)",
-                     {"i": self.ctx.discount_rate, "n": self.ctx.plant_life}, Q_(crf, "1/year"))
-        q = float(self.treated_flow.m_as(_M3_D))
+                     {"i": self.ctx.discount_rate, "n": self.ctx.plant_life}, Q_(crf, _PER_Y))
+        q = _mag(self.treated_flow, _M3_D)
         volume = self._record(PLANT, "V_year", "Water treated per year", "V_year = Q · 365 d/year · f_a",
                               {"Q": (self.treated_flow, "design", "treated (product) water flow"),
-                               "f_a": (Q_(self.availability, _DIMLESS), self.data["operation"]["availability"]["source"])},
+                               "f_a": self.f_a},
                               Q_(q * 365.0 * self.availability, _M3_Y))
         lcow = (capex * crf + opex) / volume if volume > 0 else float("nan")
         self._record(PLANT, "LCOW", "Levelized cost of water", "LCOW = (CAPEX · CRF + OPEX) / V_year",
-                     {"CAPEX": (Q_(capex, _USD), "calculated"), "CRF": (Q_(crf, "1/year"), "calculated"),
+                     {"CAPEX": (Q_(capex, _USD), "calculated"), "CRF": (Q_(crf, _PER_Y), "calculated"),
                       "OPEX": (Q_(opex, _USD_Y), "calculated"), "V_year": (Q_(volume, _M3_Y), "calculated")},
                      Q_(lcow, _USD_M3))
         specific = kwh / volume if volume > 0 else 0.0
         self._record(PLANT, "E_spec", "Specific energy consumption", "E_spec = E_year / V_year",
                      {"E_year": (Q_(kwh, _KWH_Y), "calculated"), "V_year": (Q_(volume, _M3_Y), "calculated")},
-                     Q_(specific, "kWh/m**3"))
+                     Q_(specific, _KWH_M3))
 
         share = capex / direct if direct > 0 else 0.0
         unit_costs = {}
@@ -592,10 +609,10 @@ class _Costing:
             capex_total=Q_(capex, _USD), range_low=Q_(capex * (1 + low), _USD), range_high=Q_(capex * (1 + high), _USD),
             direct_cost=Q_(direct, _USD), capex_by_category=capex_by_cat,
             opex_total=Q_(opex, _USD_Y), opex_by_category={k: Q_(v, _USD_Y) for k, v in opex_by_cat.items()},
-            lcow=Q_(lcow, _USD_M3), crf=crf, discount_rate=i, plant_life=Q_(n, "year"),
+            lcow=Q_(lcow, _USD_M3), crf=crf, discount_rate=i, plant_life=Q_(n, _YEAR),
             availability=self.availability, treated_flow=self.treated_flow, annual_volume=Q_(volume, _M3_Y),
             energy={"consumed_power": Q_(total_kw, _KW), "annual": Q_(kwh, _KWH_Y),
-                    "specific": Q_(specific, "kWh/m**3")},
+                    "specific": Q_(specific, _KWH_M3)},
             operators=operators, units=unit_costs, chemicals=chemicals, sludge=sludge,
             plant_opex={"labour": Q_(labour, _USD_Y)},
         )

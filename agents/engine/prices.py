@@ -33,6 +33,14 @@ from .quantities import Q_, Quantity, _preprocess, ureg
 NEAREST = 2
 # Beyond this factor outside the records' capacity range the estimate is an extrapolation.
 EXTRAPOLATION_FACTOR = 2.0
+_USD = ureg.Unit("USD")
+_DIMLESS = ureg.Unit("dimensionless")
+
+
+@cache
+def _unit(text: str) -> pint.Unit:
+    # Parsing a unit string costs far more than the arithmetic it serves; parse each once.
+    return ureg.Unit(_preprocess(text))
 
 
 class PriceError(ValueError):
@@ -53,7 +61,7 @@ class PriceRecord:
 
     @property
     def capacity_quantity(self) -> Quantity:
-        return Q_(self.capacity, _preprocess(self.unit))
+        return Q_(self.capacity, _unit(self.unit))
 
     def to_json(self) -> dict[str, Any]:
         return {"item": self.item, "description": self.description,
@@ -122,7 +130,8 @@ def historical_price(
     if spec is None:
         raise PriceError(f"no historical prices for {item_type!r} (known: {', '.join(sorted(table))})")
     try:
-        s = float(capacity.m_as(_preprocess(spec.unit)))
+        unit = _unit(spec.unit)
+        s = float(capacity.magnitude) if capacity.units == unit else float(capacity.m_as(unit))
     except (pint.errors.DimensionalityError, AttributeError):
         raise PriceError(f"{item_type}: capacity {capacity!r} is not convertible to {spec.unit}") from None
     if not (s > 0 and math.isfinite(s)):
@@ -138,16 +147,16 @@ def historical_price(
     price = count * sum(estimates) / len(estimates)
 
     inputs: dict[str, Any] = {
-        "N": (Q_(count, "dimensionless"), "design", "number of items"),
-        "S": (Q_(s, _preprocess(spec.unit)), "design", "capacity of one item"),
-        "n": (Q_(n, "dimensionless"), "six-tenths rule (data/historical_prices.yaml)", "scale exponent"),
-        f"I_{year}": (Q_(index.values[year], "dimensionless"), index.source, index.name),
+        "N": (Q_(count, _DIMLESS), "design", "number of items"),
+        "S": (Q_(s, unit), "design", "capacity of one item"),
+        "n": (Q_(n, _DIMLESS), "six-tenths rule (data/historical_prices.yaml)", "scale exponent"),
+        f"I_{year}": (Q_(index.values[year], _DIMLESS), index.source, index.name),
     }
     terms = []
     for i, r in enumerate(used, start=1):
-        inputs[f"P_{i}"] = (Q_(r.price, "USD"), r.source, f"{r.description} ({r.year}, {r.basis})")
+        inputs[f"P_{i}"] = (Q_(r.price, _USD), r.source, f"{r.description} ({r.year}, {r.basis})")
         inputs[f"S_{i}"] = (r.capacity_quantity, r.source, "capacity of the record")
-        inputs[f"I_{r.year}"] = (Q_(index.values[r.year], "dimensionless"), index.source, index.name)
+        inputs[f"I_{r.year}"] = (Q_(index.values[r.year], _DIMLESS), index.source, index.name)
         terms.append(f"P_{i} · (S / S_{i})^n · I_{year} / I_{r.year}")
     equation = (f"C_hist = N · ({' + '.join(terms)}) / {len(used)}" if len(used) > 1
                 else f"C_hist = N · {terms[0]}")
@@ -158,5 +167,5 @@ def historical_price(
                 f"{min(capacities):g}–{max(capacities):g} {spec.unit}")
     log = log if log is not None else CalcLog()
     log.record(unit_tag, f"C_hist_{item_type}", f"Historical price, {spec.name['en'].lower()} ({spec.basis})",
-               equation, inputs, Q_(price, ureg.Unit("USD")), note=note)
-    return Q_(price, "USD"), list(used), log.records[-1]
+               equation, inputs, Q_(price, _USD), note=note)
+    return Q_(price, _USD), list(used), log.records[-1]
