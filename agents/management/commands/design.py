@@ -28,7 +28,7 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         # Imported here so that `manage.py help` does not load the engine's data.
         from agents.engine.costing import CurrencyError
-        from agents.engine.design import design
+        from agents.engine.design import DesignError, design
         from agents.engine.report import design_to_json, design_to_text
         from agents.engine.requirements import RequirementsError, load_requirements
 
@@ -39,6 +39,6 @@ class Command(BaseCommand):
                 output = design_to_text(result, currency=options["currency"])
             else:
                 output = json.dumps(design_to_json(result, currency=options["currency"]), indent=2, ensure_ascii=False)
-        except (RequirementsError, CurrencyError) as exc:
+        except (RequirementsError, CurrencyError, DesignError) as exc:
             raise CommandError(str(exc), returncode=1) from None
         self.stdout.write(output.rstrip("\n"))
