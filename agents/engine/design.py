@@ -1,0 +1,576 @@
+"""The design of a plant: requirements → train → sized units in series → balance, compliance, costs.
+
+The units of the chosen train run in order, the effluent of each feeding the
+next. Sludge from the main line is collected into the sludge line
+(thickening and dewatering, or hauled liquid when there is little of it);
+filtrates and, in wastewater plants, filter backwash return to the head of
+the plant. Because what returns changes what the units treat, the train is
+run again with the returned streams until they stop changing (successive
+substitution; after the first pass the returned loads are extrapolated by
+the fraction of each load that comes back, which usually leaves one more
+pass). Plants specified by their product flow and RO plants that blend part
+of their feed are solved in the same loop.
+
+Every pass starts from a fresh :class:`DesignContext`, so the calculation
+log, warnings and criteria of the result are those of the converged pass
+only. The plant balance (water, TSS, TDS) is then checked over the plant's
+boundary: raw influent + what the units form = treated water + every stream
+leaving (cake, concentrate, hauled sludge, oil, backwash to drain).
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from .calc import Sourced
+from .context import DesignContext
+from .model import Alternative, ComplianceItem, Design
+from .quantities import Q_, Quantity, fmt
+from .requirements import Requirements, Resolved, Target, _unit_of, load_requirements
+from .stream import MASS_PARAMETERS, PARAMETERS, Stream
+from .train import Candidate, SludgePlan, select_trains, sludge_line, threshold, threshold_source
+from .units import UNIT_TYPES, UnitProcess
+
+PLANT = "PLANT"
+MAX_PASSES = 8
+# Side streams by where they go.
+SLUDGE_KINDS = frozenset({"sludge", "float", "scum", "underflow"})
+RETURN_KINDS = frozenset({"filtrate", "supernatant", "centrate", "overflow", "decant"})
+_M3D = "m**3/day"
+_OUTLET_NAMES = {"concentrate": "to disposal", "reject": "to disposal", "cake": "to disposal", "oil": "to recovery",
+                 "sludge": "hauled off site", "backwash": "to drain"}
+
+
+class DesignError(RuntimeError):
+    """A train that cannot be designed (a unit type the engine does not have)."""
+
+
+# -- streams ---------------------------------------------------------------------------------
+
+
+def mix(streams: list[Stream], *, name: str, kind: str = "water") -> Stream:
+    """One stream from several: loads add, intensive values (pH, temperature…) are flow-weighted.
+
+    TSS and TDS missing from a stream count as zero so that loads are kept
+    exactly; other parameters are averaged over the streams that carry them.
+    """
+    live = [s for s in streams if s.flow.magnitude > 0]
+    if not live:
+        return Stream(flow=Q_(0.0, _M3D), quality={}, kind=kind, name=name)
+    flows = [float(s.flow.m_as(_M3D)) for s in live]
+    total = sum(flows)
+    quality: dict[str, Quantity] = {}
+    for p in {p for s in live for p in s.quality}:
+        unit = _unit_of(p) if p in PARAMETERS else None
+        pairs = [(q, s.quality[p]) for q, s in zip(flows, live) if p in s.quality]
+        if unit is None:
+            quality[p] = pairs[0][1]
+            continue
+        weighted = sum(q * float(c.m_as(unit)) for q, c in pairs)
+        basis = total if p in MASS_PARAMETERS else sum(q for q, _ in pairs)
+        quality[p] = Q_(weighted / basis, unit)
+    peak = sum(q * s.peak_factor for q, s in zip(flows, live)) / total
+    return Stream(flow=Q_(total, _M3D), quality=quality, kind=kind, name=name, peak_factor=peak)
+
+
+def _load(s: Stream | None, p: str) -> float:
+    """kg/d of a conserved parameter (m3/d for ``water``)."""
+    if s is None or s.flow.magnitude <= 0:
+        return 0.0
+    if p == "water":
+        return float(s.flow.m_as(_M3D))
+    c = s.quality.get(p)
+    return 0.0 if c is None else float(s.flow.m_as(_M3D)) * float(c.m_as("mg/L")) / 1000.0
+
+
+def _scaled(s: Stream, *, flow: float | None = None, loads: dict[str, float] | None = None) -> Stream:
+    """``s`` with a new flow (m3/d) and new loads (kg/d) for some conserved parameters."""
+    q = float(s.flow.m_as(_M3D)) if flow is None else flow
+    quality = dict(s.quality)
+    for p, load in (loads or {}).items():
+        if q > 0:
+            quality[p] = Q_(load * 1000.0 / q, "mg/L")
+    return Stream(flow=Q_(q, _M3D), quality=quality, kind=s.kind, name=s.name, peak_factor=s.peak_factor)
+
+
+# -- one pass through the plant ------------------------------------------------------------
+
+
+@dataclass
+class _Pass:
+    ctx: DesignContext
+    units: list[UnitProcess]  # main line then sludge line
+    main: list[UnitProcess]
+    sludge_units: list[UnitProcess]
+    raw: Stream
+    head: Stream  # raw + returned streams, entering the first unit
+    effluent: Stream
+    outlets: list[Stream]  # streams leaving the plant other than the treated water
+    returns: list[Stream]  # streams sent back to the head of the plant
+    sludge_plan: SludgePlan
+    sludge_solids: float  # kg/d of dry solids to the sludge line
+    sludge_fraction: float
+    bypass: Stream | None = None
+    ro_feed: Stream | None = None  # RO feed before the bypass is split off
+    ro: UnitProcess | None = None
+    streams: list[Stream] = field(default_factory=list)
+
+
+class _Designer:
+    """Designs one candidate train for one set of resolved requirements."""
+
+    def __init__(self, req: Requirements, r: Resolved, candidate: Candidate):
+        self.req = req
+        self.r = r
+        self.candidate = candidate
+        for t in (*candidate.units, *(candidate.sludge_units or ())):
+            if t not in UNIT_TYPES:
+                raise DesignError(f"unit type {t!r} is not available in this engine "
+                                  f"(available: {', '.join(sorted(UNIT_TYPES))})")
+        self.targets_q = {p: t.max for p, t in r.targets.items() if t.max is not None}
+        self.main_tags = self._tags(candidate.units, 101)
+        self.backwash_returns = r.kind == "wastewater"
+
+    @staticmethod
+    def _tags(types: tuple[str, ...], start: int) -> list[str]:
+        return [f"{UNIT_TYPES[t].tag_prefix}-{start + i}" for i, t in enumerate(types)]
+
+    def context(self) -> DesignContext:
+        r = self.r
+        ctx = DesignContext(
+            overrides={k: dict(v) for k, v in r.overrides.items()},
+            targets=dict(self.targets_q),
+            destination=r.destination, sector=r.sector, subsector=r.subsector,
+            design_temperature=r.design_temperature, electricity_price=r.electricity_price,
+            labour_cost=r.labour_cost, sludge_disposal_price=r.sludge_disposal_price,
+            discount_rate=r.discount_rate, plant_life=r.plant_life, language=r.language,
+        )
+        if self.candidate.ro_feed_type:
+            ctx.shared["reverse_osmosis.feed_type"] = self.candidate.ro_feed_type
+        return ctx
+
+    def raw_influent(self, scale: float) -> Stream:
+        r = self.r
+        quality = {p: s.quantity.to(_unit_of(p)) for p, s in r.influent.items()}
+        name = "Raw water" if r.kind == "raw_water" else "Raw wastewater"
+        return Stream(flow=r.flow.quantity.to(_M3D) * scale, quality=quality, kind="water", name=name,
+                      peak_factor=float(r.peak_factor.quantity.to("dimensionless").magnitude))
+
+    # -- the pass ------------------------------------------------------------------------
+
+    def run(self, scale: float, returned: Stream | None, blend: float) -> _Pass:
+        ctx = self.context()
+        self._record_basis(ctx, scale, blend)
+        raw = self.raw_influent(scale)
+        head = mix([raw, returned], name="Plant influent with returned streams") if returned is not None else raw
+        s = head
+        main: list[UnitProcess] = []
+        outlets: list[Stream] = []
+        returns: list[Stream] = []
+        sludge: list[Stream] = []
+        bypass = ro_feed = None
+        ro_unit = None
+        for t, tag in zip(self.candidate.units, self.main_tags):
+            unit = UNIT_TYPES[t](ctx, tag)
+            if t == "reverse_osmosis" and blend > 0:
+                ro_feed = s
+                bypass = s.derive(flow=s.flow * blend, name="RO bypass for blending")
+                permeate = unit.run(s.derive(flow=s.flow * (1.0 - blend), name=s.name))
+                s = mix([permeate, bypass], name="Blended product")
+                ro_unit = unit
+            else:
+                if t == "reverse_osmosis":
+                    ro_feed, ro_unit = s, unit
+                s = unit.run(s)
+            main.append(unit)
+            for side in unit.side_streams:
+                self._route(side, sludge, returns, outlets)
+        effluent = s
+
+        dry = sum(_load(x, "tss") for x in sludge)
+        wet = sum(_load(x, "water") for x in sludge)
+        fraction = dry / (wet * 1000.0) if wet > 0 else 0.0
+        if self.candidate.sludge_units is not None:
+            plan = SludgePlan(self.candidate.sludge_units, "forced", "Sludge line given by the engineer (forced_train).")
+        else:
+            plan = sludge_line(dry, fraction)
+        sludge_units: list[UnitProcess] = []
+        if plan.units and sludge:
+            s_in = mix(sludge, name="Combined sludge", kind="sludge")
+            for t, tag in zip(plan.units, self._tags(plan.units, 201)):
+                unit = UNIT_TYPES[t](ctx, tag)
+                liquid = unit.run(s_in)
+                sludge_units.append(unit)
+                returns.append(liquid)
+                onward = []
+                for side in unit.side_streams:
+                    if side.kind in SLUDGE_KINDS:
+                        onward.append(side)
+                    elif side.kind in RETURN_KINDS:
+                        returns.append(side)
+                    else:
+                        outlets.append(side)
+                if not onward:
+                    break
+                s_in = onward[0] if len(onward) == 1 else mix(onward, name="Sludge", kind="sludge")
+            else:
+                outlets.extend(x for x in sludge_units[-1].side_streams if x.kind in SLUDGE_KINDS)
+        else:
+            outlets.extend(sludge)
+        p = _Pass(ctx, main + sludge_units, main, sludge_units, raw, head, effluent, outlets, returns, plan, dry,
+                  fraction, bypass, ro_feed, ro_unit)
+        return p
+
+    def _route(self, side: Stream, sludge: list[Stream], returns: list[Stream], outlets: list[Stream]) -> None:
+        if side.kind in SLUDGE_KINDS:
+            sludge.append(side)
+        elif side.kind in RETURN_KINDS or (side.kind == "backwash" and self.backwash_returns):
+            returns.append(side)
+        else:
+            outlets.append(side)
+
+    def _record_basis(self, ctx: DesignContext, scale: float, blend: float) -> None:
+        r = self.r
+        log = ctx.log
+        q = log.record(PLANT, "Q", "Design average flow" + (" (plant feed)" if r.flow_basis == "product" else ""),
+                       "Q = Q_given · k" if r.flow_basis == "product" else "Q = Q_given",
+                       {"Q_given": Sourced(r.flow.quantity, r.flow.source + (" (product flow)" if r.flow_basis == "product" else "")),
+                        **({"k": (Q_(scale, ""), "calculated", "feed per unit of product, from the plant's recovery")}
+                           if r.flow_basis == "product" else {})},
+                       r.flow.quantity * scale, unit=_M3D)
+        if r.harmon_population is not None:
+            log.record(PLANT, "PF", "Peak factor (Harmon)", "PF = 1 + 14 / (4 + √(P / 1000))",
+                       {"P": r.harmon_population}, r.peak_factor.quantity)
+        log.record(PLANT, "Q_peak", "Peak design flow", "Q_peak = PF · Q",
+                   {"PF": r.peak_factor, "Q": (q, "calculated")}, q * r.peak_factor.quantity, unit=_M3D)
+        if r.population_equivalent is not None and r.destination == "surface_water":
+            log.record(PLANT, "PE", "Population equivalent", "PE = Q · BOD / 60 g/(p.e.·d)",
+                       {"Q": r.flow, "BOD": r.influent["bod"]}, r.population_equivalent.quantity)
+        if blend > 0:
+            log.record(PLANT, "f_bypass", "Fraction of the RO feed bypassed and blended into the permeate",
+                       "f = k / (1 + k), k = x / (1 − x) · r_RO",
+                       {"x": (Q_(self.blend_x, ""), "calculated", "fraction of the product from the bypass"),
+                        "r_RO": (Q_(self.ro_recovery, ""), "calculated", "RO recovery")},
+                       Q_(blend, ""))
+
+    # -- the loop ---------------------------------------------------------------------------
+
+    blend_x = 0.0
+    ro_recovery = 0.0
+
+    def solve(self) -> tuple[_Pass, dict[str, Any]]:
+        r = self.r
+        tol = threshold("recycle_tolerance")
+        product_target = float(r.flow.quantity.m_as(_M3D))
+        scale, returned, blend = 1.0, None, 0.0
+        info: dict[str, Any] = {"passes": 0, "converged": True}
+        blend_note = ""
+        for n in range(1, MAX_PASSES + 1):
+            p = self.run(scale, returned, blend)
+            info["passes"] = n
+            done = True
+
+            # Returned streams: converged when they match what was assumed.
+            out = mix(p.returns, name="Returned streams") if p.returns else None
+            if out is not None or returned is not None:
+                base = {x: _load(p.raw, x) + sum(_generated(u, x) for u in p.units) for x in ("water", "tss", "tds")}
+                for x in ("water", "tss", "tds"):
+                    if abs(_load(out, x) - _load(returned, x)) > tol * max(base[x], 1e-9):
+                        done = False
+                if not done:
+                    returned = self._next_returns(out, returned, base) if n == 1 else out
+
+            # Blending: the bypass that takes the product to the design fraction of its limits.
+            if self.candidate.blend and p.ro is not None:
+                new_blend, blend_note = self._blend_fraction(p)
+                if abs(new_blend - blend) > 1e-3:
+                    done = False
+                    blend = new_blend
+
+            # Product basis: scale the feed until the treated water is the flow asked for.
+            if r.flow_basis == "product":
+                product = float(p.effluent.flow.m_as(_M3D))
+                if product <= 0:
+                    raise DesignError("the train produces no treated water")
+                if abs(product - product_target) > 1e-4 * product_target:
+                    done = False
+                    scale *= product_target / product
+            if done:
+                break
+        else:
+            info["converged"] = False
+            p.ctx.warnings.append(f"The returned streams, blending and feed flow did not converge in {MAX_PASSES} "
+                                  f"passes; the plant balance may be off by the last change.")
+        info["blend"] = blend
+        info["blend_note"] = blend_note
+        info["scale"] = scale
+        return p, info
+
+    @staticmethod
+    def _next_returns(out: Stream | None, assumed: Stream | None, base: dict[str, float]) -> Stream | None:
+        """After the first pass: R* ≈ R₁ / (1 − g), g = share of each load entering the plant that came back."""
+        if out is None:
+            return None
+        gains = {x: min(_load(out, x) / base[x], 0.5) if base[x] > 0 else 0.0 for x in ("water", "tss", "tds")}
+        flow = _load(out, "water") / (1.0 - gains["water"])
+        loads = {x: _load(out, x) / (1.0 - gains[x]) for x in ("tss", "tds") if x in out.quality}
+        return _scaled(out, flow=flow, loads=loads)
+
+    def _blend_fraction(self, p: _Pass) -> tuple[float, str]:
+        """Bypass fraction f of the RO feed so that every limited parameter stays within its design fraction."""
+        assert p.ro is not None and p.ro_feed is not None and p.ro.effluent is not None and p.ro.influent is not None
+        design = threshold("blend_design_fraction")
+        feed, permeate = p.ro_feed, p.ro.effluent
+        recovery = float((permeate.flow / p.ro.influent.flow).to("").magnitude)
+        x = 1.0
+        limiting = ""
+        for param, t in self.r.targets.items():
+            if t.max is None or param in ("ph", "temperature", "coliforms", "turbidity"):
+                continue
+            c_f, c_p = feed.quality.get(param), permeate.quality.get(param)
+            if c_f is None or c_p is None:
+                continue
+            unit = _unit_of(param)
+            cf, cp, goal = float(c_f.m_as(unit)), float(c_p.m_as(unit)), design * float(t.max.m_as(unit))
+            if cf <= goal:
+                continue
+            share = 0.0 if cp >= goal else (goal - cp) / (cf - cp)
+            if share < x:
+                x, limiting = share, PARAMETERS[param][1]
+        if x >= 1.0:
+            return 0.0, "Blending not applied: the raw water already meets the limits the RO treats for."
+        self.blend_x, self.ro_recovery = x, recovery
+        k = x / (1.0 - x) * recovery
+        f = k / (1.0 + k)
+        minimum = threshold("blend_min_fraction")
+        if x < minimum:
+            return 0.0, (f"Blending not applied: {limiting} would allow only {x:.1%} of the product from the bypass, "
+                         f"below the {minimum:.0%} that justifies it ({threshold_source('blend_min_fraction')}).")
+        return f, (f"{f:.1%} of the RO feed bypasses the membranes and is blended into the permeate, {x:.1%} of the "
+                   f"product; {limiting} limits the blend to {design:.0%} of its limit "
+                   f"({threshold_source('blend_design_fraction')}).")
+
+
+def _generated(u: UnitProcess, x: str) -> float:
+    g = u.generated.get(x)
+    if g is None:
+        return 0.0
+    return float(g.m_as(_M3D)) if x == "water" else float(g.m_as("kg/day"))
+
+
+# -- assembling the result -------------------------------------------------------------------
+
+
+def _assign_streams(p: _Pass) -> list[Stream]:
+    """Number every stream (S1…) in process order and tag where it comes from and goes."""
+    streams: list[Stream] = []
+    first = p.main[0].tag if p.main else ""
+    sludge_first = p.sludge_units[0].tag if p.sludge_units else ""
+
+    def add(s: Stream, source: str, destination: str) -> None:
+        if any(s is x for x in streams):
+            return
+        s.id, s.source, s.destination = f"S{len(streams) + 1}", source, destination
+        streams.append(s)
+
+    add(p.raw, "", first)
+    for i, u in enumerate(p.main):
+        nxt = p.main[i + 1].tag if i + 1 < len(p.main) else ""
+        if u is p.ro and p.bypass is not None:
+            prev = p.main[i - 1].tag if i > 0 else ""
+            add(p.bypass, prev, nxt)
+        assert u.effluent is not None
+        add(u.effluent, u.tag, nxt)
+        for side in u.side_streams:
+            if any(side is x for x in p.returns):
+                add(side, u.tag, first)
+            elif side.kind in SLUDGE_KINDS and sludge_first:
+                add(side, u.tag, sludge_first)
+            else:
+                add(side, u.tag, "")
+    for i, u in enumerate(p.sludge_units):
+        nxt = p.sludge_units[i + 1].tag if i + 1 < len(p.sludge_units) else ""
+        assert u.effluent is not None
+        add(u.effluent, u.tag, first if any(u.effluent is x for x in p.returns) else "")
+        for side in u.side_streams:
+            if any(side is x for x in p.returns):
+                add(side, u.tag, first)
+            elif side.kind in SLUDGE_KINDS and nxt:
+                add(side, u.tag, nxt)
+            else:
+                add(side, u.tag, "")
+    if p.effluent.source == "" and p.effluent is not p.raw:
+        # A blended product is a mixture leaving the RO and the bypass together.
+        add(p.effluent, p.main[-1].tag if p.main else "", "")
+    # Units pass their influent's name on to what they make; name streams by where they come from.
+    inherited = {p.raw.name, p.head.name, ""}
+    for u in p.units:
+        if u.effluent is not None and u.effluent is not p.effluent and u.effluent.name in inherited | {
+                u.influent.name if u.influent is not None else ""}:
+            u.effluent.name = f"{u.tag} effluent"
+    for s in streams:
+        if not s.name or (s.source and s.name in inherited):
+            s.name = f"{s.source} {s.kind}" if s.source else s.kind
+        if not s.destination and s is not p.effluent and s.kind in _OUTLET_NAMES and "(" not in s.name:
+            s.name = f"{s.name} ({_OUTLET_NAMES[s.kind]})"
+    p.effluent.name = "Treated water"
+    return streams
+
+
+def _balance(p: _Pass) -> dict[str, float]:
+    """Relative closure error over the plant boundary: in + formed = treated + leaving."""
+    errors = {}
+    for x in ("water", "tss", "tds"):
+        gen = sum(_generated(u, x) for u in p.units)
+        m_in = _load(p.raw, x) + max(gen, 0.0)
+        m_out = _load(p.effluent, x) + sum(_load(s, x) for s in p.outlets) - min(gen, 0.0)
+        scale = max(m_in, m_out)
+        errors[x] = abs(m_out - m_in) / scale if scale > 1e-9 else 0.0
+    return errors
+
+
+def _compliance(effluent: Stream, targets: dict[str, Target], warnings: list[str]) -> list[ComplianceItem]:
+    items = []
+    for param, t in targets.items():
+        c = effluent.quality.get(param)
+        label = PARAMETERS[param][1]
+        if c is None:
+            warnings.append(f"{label}: the limit ({fmt(t.max if t.max is not None else t.min)}) cannot be checked — the "
+                            f"treated water has no value for it (no influent value or default).")
+            continue
+        unit = _unit_of(param)
+        value = float(c.m_as(unit))
+        low = float(t.min.m_as(unit)) if t.min is not None else None
+        high = float(t.max.m_as(unit)) if t.max is not None else None
+        eps = 1e-9
+        met = (low is None or value >= low * (1 - eps) - eps) and (high is None or value <= high * (1 + eps) + eps)
+        margins = []
+        if high is not None:
+            margins.append((high - value) / high if high > 0 else (0.0 if value <= 0 else -1.0))
+        if low is not None:
+            margins.append((value - low) / abs(low) if low != 0 else (0.0 if value >= 0 else -1.0))
+        limit = t.max if t.max is not None else t.min
+        assert limit is not None
+        items.append(ComplianceItem(param, c.to(unit), limit.to(unit), t.kind, met, min(margins), t.source))
+    return items
+
+
+def _design_one(req: Requirements, r: Resolved, candidate: Candidate, currency: str, notes: list[str]) -> Design:
+    from .costing import cost_design
+
+    designer = _Designer(req, r, candidate)
+    p, info = designer.solve()
+    ctx = p.ctx
+    streams = _assign_streams(p)
+    compliance = _compliance(p.effluent, r.targets, ctx.warnings)
+    balance = _balance(p)
+    for name, err in balance.items():
+        if err > 1e-3:
+            ctx.warnings.append(f"The plant {name.upper() if name != 'water' else 'water'} balance closes only within "
+                                f"{err:.2%}.")
+    costs = cost_design(p.units, ctx, treated_flow=p.effluent.flow, currency=currency, rates=r.exchange_rates or None)
+    returned = sum(_load(s, "water") for s in p.returns)
+    extra: dict[str, Any] = {
+        "candidate": {"key": candidate.key, "name": candidate.name, "choices": dict(candidate.choices)},
+        "raw_influent": p.raw,
+        "targets": dict(r.targets),
+        "sludge_line": {
+            "decision": p.sludge_plan.decision, "reason": p.sludge_plan.reason,
+            "dry_solids": Q_(p.sludge_solids, "kg/day"), "solids_fraction": Q_(p.sludge_fraction, ""),
+            "units": [u.tag for u in p.sludge_units],
+        },
+        "recycle": {"passes": info["passes"], "converged": info["converged"],
+                    "returned_flow": Q_(returned, _M3D),
+                    "returned_streams": [s.id for s in p.returns]},
+        "notes": list(dict.fromkeys([*notes, *r.notes])),
+        "location": {"country": r.country, "name": r.country_name, "city": r.city, "currency": r.currency},
+        "flow_basis": r.flow_basis,
+        "peak_factor": r.peak_factor,
+        "population_equivalent": r.population_equivalent,
+        "boiler_class": r.boiler_class or None,
+    }
+    if r.flow_basis == "product":
+        extra["feed_flow"] = p.raw.flow
+    if candidate.blend:
+        extra["blending"] = {"fraction": Q_(info["blend"], ""), "note": info["blend_note"],
+                             "bypass": p.bypass.id if p.bypass is not None else None}
+    return Design(
+        requirements=req, ctx=ctx, train=list(candidate.units), units=p.units, streams=streams, influent=p.head,
+        effluent=p.effluent, compliance=compliance, balance=balance, costs=costs,
+        choice_reason=candidate.reason, defaults_used=dict(r.defaults_used), extra=extra,
+    )
+
+
+def design(requirements: "Requirements | dict[str, Any] | str | Path", *, alternatives: bool = False,
+           currency: str | None = None) -> Design:
+    """Design the plant for ``requirements``; with ``alternatives``, design every candidate train and keep the best.
+
+    The best train is the one with the lowest levelized cost of water among
+    those meeting every limit (or, when none does, the one missing the fewest
+    limits). ``currency`` is the currency of the cost report (default: the
+    requirements', else the country's).
+    """
+    req = load_requirements(requirements)
+    r = req.resolved()
+    selection = select_trains(r)
+    cur = (currency or r.currency).upper()
+    notes = list(selection.notes)
+    if not alternatives or len(selection.candidates) == 1:
+        d = _design_one(req, r, selection.preferred, cur, notes)
+        others = selection.candidates[1:]
+        if others:
+            d.choice_reason += (" Other trains that meet the targets and can be compared with alternatives on: "
+                                + "; ".join(f"{c.name} ({' → '.join(c.units)})" for c in others) + ".")
+        d.extra["candidates"] = [_candidate_json(c) for c in selection.candidates]
+        d.alternatives = []
+        return d
+
+    designs: list[tuple[Candidate, Design]] = []
+    failures: list[str] = []
+    for c in selection.candidates:
+        try:
+            designs.append((c, _design_one(req, r, c, cur, notes)))
+        except DesignError as exc:
+            if c.preferred:
+                raise
+            failures.append(f"Alternative '{c.name}' could not be designed: {exc}")
+
+    def rank(item: tuple[Candidate, Design]) -> tuple[int, float]:
+        d = item[1]
+        missed = sum(1 for x in d.compliance if not x.met)
+        lcow = float(d.costs.lcow.magnitude)
+        return missed, lcow if math.isfinite(lcow) else math.inf
+
+    ordered = sorted(designs, key=rank)
+    best_c, best = ordered[0]
+    meets = [(c, d) for c, d in ordered if all(x.met for x in d.compliance)]
+    alts = []
+    for c, d in ordered:
+        ok = all(x.met for x in d.compliance)
+        alts.append(Alternative(name=c.name, train=list(c.units), capex=d.costs.capex_total, opex=d.costs.opex_total,
+                                lcow=d.costs.lcow, meets_targets=ok, chosen=c is best_c, reason=c.reason, design=d))
+    lcow_text = "; ".join(f"{c.name}: {_lcow(d)}{'' if all(x.met for x in d.compliance) else ' (misses a limit)'}"
+                          for c, d in ordered)
+    if meets:
+        why = (f"Chosen for the lowest levelized cost of water of the {len(meets)} train(s) that meet every limit "
+               f"({lcow_text}).")
+    else:
+        why = (f"No train meets every limit; chosen for missing the fewest, then for the lowest levelized cost "
+               f"({lcow_text}).")
+    best.choice_reason = f"{best_c.reason} {why}"
+    best.alternatives = alts
+    best.extra["candidates"] = [_candidate_json(c) for c in selection.candidates]
+    best.ctx.warnings.extend(failures)
+    return best
+
+
+def _lcow(d: Design) -> str:
+    summary = d.costs
+    return f"{summary.convert(summary.lcow):,.3g} {summary.currency}/m3"
+
+
+def _candidate_json(c: Candidate) -> dict[str, Any]:
+    return {"key": c.key, "name": c.name, "train": list(c.units), "preferred": c.preferred, "reason": c.reason}
