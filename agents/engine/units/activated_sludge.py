@@ -152,8 +152,11 @@ class SuspendedGrowth(UnitProcess):
                              influent.get("nh4_n") / ratio.m, unit="mg/L")
         return None
 
-    def _design_biology(self, influent: Stream, mlss_name: str) -> BiologicalDesign:
-        """M&E 5th ed. Example 8-3: SRT, effluent bCOD and NH4, biomass, nitrate, volume."""
+    def _design_biology(self, influent: Stream, mlss_name: str, srt_floor: str | None = None) -> BiologicalDesign:
+        """M&E 5th ed. Example 8-3: SRT, effluent bCOD and NH4, biomass, nitrate, volume.
+
+        ``srt_floor`` names a criterion the SRT may not fall below (the MBR's minimum SRT).
+        """
         q = influent.flow
         temp = self._temperature()
         t = float(temp.magnitude)
@@ -228,6 +231,10 @@ class SuspendedGrowth(UnitProcess):
         else:
             srt = self.calc("SRT", "Design SRT for BOD removal", "SRT = SRT_BOD", {"SRT_BOD": self.c("srt_bod")},
                             srt_bod, unit="day")
+        if srt_floor is not None and srt < self.c(srt_floor).quantity:
+            srt = self.calc("SRT", "Design SRT (raised to the minimum)", "SRT = max(SRT, SRT_min)",
+                            {"SRT": (srt, "calculated"), "SRT_min": self.c(srt_floor)}, self.c(srt_floor).quantity,
+                            unit="day")
         self.add_sizing("srt", "Solids retention time (aerobic)", srt)
 
         srt_d = srt.magnitude
@@ -343,10 +350,14 @@ class SuspendedGrowth(UnitProcess):
 
     # -- aeration ------------------------------------------------------------
 
-    def _aeration(self, ro: Quantity, alpha_name: str, depth: Quantity, temp_c: float,
+    def _aeration(self, ro: Quantity, alpha: Any, depth: Quantity, temp_c: float,
                   label: str = "process air") -> dict[str, Quantity]:
-        """SOTR from AOTR (M&E 5th ed., Eq. 5-55 with the diffused-aeration C∞20), air flow and blower power."""
-        alpha, beta, fouling = self.c(alpha_name), self.c("beta"), self.c("diffuser_fouling")
+        """SOTR from AOTR (M&E 5th ed., Eq. 5-55 with the diffused-aeration C∞20), air flow and blower power.
+
+        ``alpha`` is a criterion or a ``(quantity, source)`` pair (the MBR computes it from its MLSS).
+        """
+        alpha_value = alpha.m if hasattr(alpha, "m") else float(alpha[0].to("").magnitude)
+        beta, fouling = self.c("beta"), self.c("diffuser_fouling")
         theta, d_e, elev = self.c("theta_aeration"), self.c("depth_correction"), self.c("site_elevation")
         do = self.c("do_aerobic")
         submergence = self.calc("D_f", "Diffuser submergence", "D_f = SWD − h_d",
@@ -376,7 +387,7 @@ class SuspendedGrowth(UnitProcess):
                          {"AOTR": (ro, "calculated"), "α": alpha, "F": fouling, "C∞,20": (c_inf_20, "calculated"),
                           "β": beta, "C̄": (c_avg, "calculated"), "C_L": do, "θ": theta,
                           "T": (Q_(temp_c, "degC"), "design")},
-                         ro / (alpha.m * fouling.m) * (c_inf_20 / driving).to("").magnitude * theta.m ** (20.0 - temp_c),
+                         ro / (alpha_value * fouling.m) * (c_inf_20 / driving).to("").magnitude * theta.m ** (20.0 - temp_c),
                          unit="kg/hour")
         sote = self.c("sote")
         o2_per_air = AIR_DENSITY_STD * O2_MASS_FRACTION
@@ -410,13 +421,14 @@ class SuspendedGrowth(UnitProcess):
                           "p1": (p1, "site"), "p2": (p2, "calculated")}, Q_(power, "kW"))
 
     def _add_blowers(self, suffix: str, air_avg: Quantity, air_peak: Quantity, submergence: Quantity,
-                     p_ratio: Quantity, description: str) -> int:
-        p_avg = self._blower_power(air_avg, submergence, p_ratio, "P_bl")
-        p_peak = self._blower_power(air_peak, submergence, p_ratio, "P_bl,peak")
+                     p_ratio: Quantity, description: str, key: str = "blower") -> tuple[int, Quantity]:
+        """Duty blowers plus one standby for the peak air flow; returns (duty count, capacity of each)."""
+        p_avg = self._blower_power(air_avg, submergence, p_ratio, f"P_{key}")
+        p_peak = self._blower_power(air_peak, submergence, p_ratio, f"P_{key},peak")
         max_air = self.c("max_blower_air_flow").quantity
         # Two duty units at least, so that night loads can be met within one blower's turndown.
         duty = max(2, math.ceil((air_peak / max_air).to("").magnitude - 1e-9))
-        self.calc("N_bl", "Duty blowers", "N = max(2, ⌈Q_air,peak / Q_max⌉)",
+        self.calc(f"N_{key}", "Duty blowers", "N = max(2, ⌈Q_air,peak / Q_max⌉)",
                   {"Q_air,peak": (air_peak, "calculated"), "Q_max": self.c("max_blower_air_flow")},
                   Q_(duty, ""))
         each = (air_peak / duty).to("m**3/hour")
@@ -424,47 +436,19 @@ class SuspendedGrowth(UnitProcess):
         self.add_equipment(suffix, f"{description}, {each.magnitude:,.0f} Nm3/h each", quantity=duty + 1, standby=1,
                            capacity=each, power=power_each, material="cast iron / aluminium, acoustic enclosure")
         self.add_power(description, power_each * (duty + 1), p_avg)
-        self.add_sizing("blower_power", "Blower power at average air flow", p_avg)
-        self._blowers = (duty, each)
-        return duty
+        self.add_sizing(f"{key}_power", f"{description}: power at average air flow", p_avg)
+        return duty, each
 
-    # -- effluent --------------------------------------------------------------
+    # -- reactor, oxygen and alkalinity -----------------------------------------
 
-    def _biosolids(self, q: Quantity, bio: BiologicalDesign, tss_out: Quantity) -> dict[str, float]:
-        """g of BOD, COD, N and P per g of the solids leaving, for the separator downstream."""
-        load = (q * tss_out).to("kg/day")
-        particulate_cod = COD_PER_VSS * bio.px_bio + self.c("particulate_cod_vss_ratio").m * q * bio.nbvss
-        return {
-            "bod": self.c("solids_bod_ratio").m,
-            "cod": (particulate_cod / load).to("").magnitude,
-            "tn": (self.c("biomass_n_content").m * bio.px_bio / load).to("").magnitude,
-            "tp": (self.c("biomass_p_content").m * bio.px_bio / load).to("").magnitude,
-        }
-
-
-@register
-class ActivatedSludge(SuspendedGrowth):
-    type = "activated_sludge"
-    tag_prefix = "AS"
-
-    def size(self, influent: Stream) -> None:
+    def _reactor(self, influent: Stream, bio: BiologicalDesign, ras: Quantity, tss_e_name: str) -> dict[str, Any]:
+        """Anoxic zone when the TN target needs one, volumes, loadings and oxygen demand (M&E Eq. 8-17)."""
         q = influent.flow
-        bio = self._design_biology(influent, "mlss")
-        t = float(bio.temperature.magnitude)
-        self.packaged = q < self.c("packaged_below").quantity
-        mlss = self.c("mlss").quantity
-        x_r = self.c("ras_concentration")
-        ras = self.calc("R", "Return activated sludge ratio", "R = X/(X_R − X)",
-                        {"X": self.c("mlss"), "X_R": x_r}, (mlss / (x_r.quantity - mlss)).to(""))
-        self.add_sizing("ras_ratio", "Return sludge ratio", ras)
-
-        # --- pre-anoxic denitrification (MLE) when the TN target needs it ---
         no3_in = influent.get("no3_n", 0.0)
-        denit = self._denitrification(influent, bio, ras) if bio.tkn is not None else None
+        denit = self._denitrification(influent, bio, ras, tss_e_name) if bio.tkn is not None else None
         no3_e = denit["no3_e"] if denit else (bio.nox + no3_in)
         no3_removed = denit["removed"] if denit else Q_(0.0, "mg/L")
         v_anoxic = denit["volume"] if denit else Q_(0.0, "m**3")
-
         v_aer = bio.aerobic_volume
         v_total = self.calc("V", "Total biological volume", "V = V_aer + V_anox",
                             {"V_aer": (v_aer, "calculated"), "V_anox": (v_anoxic, "calculated")}, v_aer + v_anoxic,
@@ -484,8 +468,6 @@ class ActivatedSludge(SuspendedGrowth):
                        {"Q": (q, "influent"), "BOD": (bio.bod, "influent"), "V": (v_total, "calculated")},
                        q * bio.bod / v_total, unit="kg/(m**3*day)")
         self.add_sizing("volumetric_loading", "Volumetric BOD loading", lv)
-
-        # --- oxygen demand (M&E Eq. 8-17) and aeration ---
         ro_gross = self.calc("R_o", "Oxygen demand", "R_o = Q(S0 − S) − 1.42·P_X,H + 4.57·Q·NOx",
                              {"Q": (q, "influent"), "S0": (bio.bcod, "calculated"), "S": (bio.s_effluent, "calculated"),
                               "P_X,H": (bio.px_h, "calculated"), "NOx": (bio.nox, "calculated")},
@@ -498,14 +480,13 @@ class ActivatedSludge(SuspendedGrowth):
                             "NO3_removed": (no3_removed, "calculated")},
                            ro_gross - O2_CREDIT_PER_N_DENITRIFIED * q * no3_removed, unit="kg/hour")
         self.add_sizing("oxygen_demand", "Oxygen demand (average)", ro, "kg/hour")
-        depth = self.c("side_water_depth").quantity
-        alpha = "alpha_nitrification" if bio.nitrifying else "alpha_bod"
-        aer = self._aeration(ro, alpha, depth, t)
-        self.add_sizing("sotr", "Standard oxygen transfer rate (average)", aer["sotr"])
-        self.add_sizing("air_flow", "Air flow at standard conditions (average)", aer["air"])
-        self.add_sizing("air_flow_peak", "Design air flow at standard conditions (peak)", aer["air_peak"])
+        return {"denit": denit, "no3_e": no3_e, "no3_removed": no3_removed, "anoxic_volume": v_anoxic,
+                "volume": v_total, "ro": ro}
 
-        # --- alkalinity ---
+    def _alkalinity(self, influent: Stream, bio: BiologicalDesign, no3_removed: Quantity,
+                    suffixes: tuple[str, str] = ("-06", "-07")) -> Quantity:
+        """Alkalinity balance (M&E Example 8-3 step 19) and caustic dosing to keep the residual; returns the effluent value."""
+        q = influent.flow
         alk_in = influent.get("alkalinity")
         alk_source = "influent"
         if alk_in is None:
@@ -522,73 +503,21 @@ class ActivatedSludge(SuspendedGrowth):
         alk_dose = self.calc("Alk_add", "Alkalinity to add (as CaCO3)", "Alk_add = max(0, Alk_residual − Alk)",
                              {"Alk_residual": residual, "Alk": (alk_left, "calculated")},
                              max(residual.quantity - alk_left, Q_(0.0, "mg/L")), unit="mg/L")
-        alk_out = alk_left + alk_dose
-
-        # --- basins ---
-        self._basins(v_aer, v_anoxic, depth)
-        if not self.packaged:
-            n_diff = math.ceil((aer["air_peak"] / self.c("air_flow_per_diffuser").quantity).to("").magnitude)
-            n_diff = self.calc("N_diff", "Fine-pore diffusers", "N = ⌈Q_air,peak / q_diffuser⌉",
-                               {"Q_air,peak": (aer["air_peak"], "calculated"), "q_diffuser": self.c("air_flow_per_diffuser")},
-                               Q_(n_diff, ""))
-            self.add_sizing("diffusers", "Number of fine-pore diffusers", n_diff)
-            floor = (v_aer / depth).to("m**2")
-            self.add_sizing("diffuser_density", "Diffuser density on the aerobic floor",
-                            self.calc("ρ_diff", "Diffuser density", "ρ = N_diff / A_aer",
-                                      {"N_diff": (n_diff, "calculated"), "A_aer": (floor, "calculated")},
-                                      n_diff / floor, unit="1/m**2"))
-            self.add_equipment("-02", "Fine-pore membrane disc diffuser, 9 in, with laterals and drop pipes",
-                               quantity=int(n_diff.magnitude), capacity=self.c("air_flow_per_diffuser").quantity,
-                               material="EPDM membrane, PVC/stainless laterals")
-            self._add_blowers("-03", aer["air"], aer["air_peak"], aer["submergence"], aer["p_ratio"],
-                              "Aeration blower (multistage centrifugal)")
-        else:
-            p_avg = self._blower_power(aer["air"], aer["submergence"], aer["p_ratio"], "P_bl")
-            p_peak = self._blower_power(aer["air_peak"], aer["submergence"], aer["p_ratio"], "P_bl,peak")
-            self.add_equipment("-03", "Package plant blower (duty/standby)", quantity=2, standby=1,
-                               capacity=aer["air_peak"], power=p_peak, material="cast iron")
-            self.add_power("Package plant blowers", p_peak * 2, p_avg)
-            self.add_sizing("blower_power", "Blower power at average air flow", p_avg)
-            self.notes.append(f"Average flow {q.magnitude:,.0f} m3/d is below {self.c('packaged_below').quantity.magnitude:g} "
-                              "m3/d: a prefabricated package plant is used.")
-        if denit:
-            self._anoxic_equipment(denit, q)
+        self._dosing: Quantity | None = None
         if alk_dose.magnitude > 0:
             product = self.calc("D_NaOH", "Caustic soda dose as 50 % solution", "D = Alk_add·(40/50)/w_NaOH",
                                 {"Alk_add": (alk_dose, "calculated"),
                                  "w_NaOH": (Q_(0.5, ""), "data/chemicals.yaml (50 % solution)")},
                                 alk_dose * NAOH_PER_CACO3 / 0.5, unit="mg/L")
             chem = self.add_chemical("sodium_hydroxide", "Alkalinity for nitrification", product, q)
-            self._dosing_equipment(("-06", "-07"), chem.consumption, Q_(1.52, "kg/L"), "Caustic soda (50 %)")
+            self._dosing_equipment(suffixes, chem.consumption, Q_(1.52, "kg/L"), "Caustic soda (50 %)")
+            self._dosing = chem.consumption
             if influent.get("tds") is not None:
                 self.generated["tds"] = (chem.consumption * 0.5 * TDS_PER_NAOH).to("kg/day")
+        return alk_left + alk_dose
 
-        # --- effluent: the net solids leaving for the clarifier ---
-        tss_in_load = influent.mass_flow("tss")
-        tss_out = self.calc("TSS_out", "Solids leaving to the clarifier (net, steady state)", "TSS_out = P_X,TSS / Q",
-                            {"P_X,TSS": (bio.px_tss, "calculated"), "Q": (q, "influent")}, bio.px_tss / q, unit="mg/L")
-        generated = self.calc("ΔTSS", "Solids formed in the basin (biomass grown − biodegradable VSS destroyed)",
-                              "ΔTSS = P_X,TSS − Q·TSS_in",
-                              {"P_X,TSS": (bio.px_tss, "calculated"), "Q·TSS_in": (tss_in_load, "influent")},
-                              bio.px_tss - tss_in_load, unit="kg/day")
-        self.generated["tss"] = generated
-        ratios = self._biosolids(q, bio, tss_out)
-        changes = self._effluent_quality(influent, bio, tss_out, ratios, no3_e, alk_out)
-        self.effluent = influent.derive(**changes)
-        self._removals(influent)
-        if not bio.nitrifying and bio.nox.magnitude > 1.0:
-            self.notes.append(f"At an SRT of {bio.srt.magnitude:g} d and {t:g} °C the kinetics predict nitrification "
-                              f"({bio.nox.magnitude:.1f} mg/L NH4-N oxidised); its oxygen and alkalinity are provided for.")
-        self.ctx.shared.update({"mlss": mlss, "ras_ratio": ras, "ras_concentration": x_r.quantity,
-                                "biosolids": ratios})
-        self.notes.append(
-            f"SRT {bio.srt.magnitude:.1f} d ({'nitrifying' if bio.nitrifying else 'BOD removal'}), "
-            f"{bio.temperature.magnitude:g} °C; complete-mix kinetics (M&E 5th ed. Example 8-3)"
-            + (f"; MLE pre-anoxic zone with internal recycle {denit['ir'].magnitude:.1f}" if denit else "") + ".")
-
-    # -- parts of size() -----------------------------------------------------
-
-    def _denitrification(self, influent: Stream, bio: BiologicalDesign, ras: Quantity) -> dict[str, Any] | None:
+    def _denitrification(self, influent: Stream, bio: BiologicalDesign, ras: Quantity,
+                         tss_e_name: str) -> dict[str, Any] | None:
         """Pre-anoxic (MLE) zone sized with the SDNR of M&E 5th ed. Table 8-22 (Example 8-7)."""
         target = self.ctx.target("tn")
         if target is None or bio.nox.magnitude <= 0:
@@ -596,7 +525,7 @@ class ActivatedSludge(SuspendedGrowth):
         q = influent.flow
         no3_in = influent.get("no3_n", 0.0)
         son = self.c("effluent_soluble_organic_n")
-        tss_e = self.c("design_effluent_tss")
+        tss_e = self.c(tss_e_name)
         f_n = self.c("biomass_n_content")
         pn = self.calc("pN_e", "Particulate N in the clarified effluent", "pN_e = f_N·f_v·TSS_e·(P_X,bio/P_X,VSS)",
                        {"f_N": f_n, "f_v": self.c("biomass_vss_tss"), "TSS_e": tss_e,
@@ -718,19 +647,19 @@ class ActivatedSludge(SuspendedGrowth):
                            f"{depth.magnitude:.1f} m SWD (+{self.c('freeboard').quantity.magnitude:g} m freeboard)",
                            quantity=n, capacity=(v_total / n).to("m**3"), material=material)
 
-    def _anoxic_equipment(self, denit: dict[str, Any], q: Quantity) -> None:
+    def _anoxic_equipment(self, denit: dict[str, Any], q: Quantity, suffixes: tuple[str, str]) -> None:
         v = denit["volume"]
         mix = self.calc("P_mix", "Anoxic zone mixing power", "P_mix = p_mix·V_anox",
                         {"p_mix": self.c("anoxic_mixing_power"), "V_anox": (v, "calculated")},
                         self.c("anoxic_mixing_power").quantity * v, unit="kW")
         n = self.trains
-        self.add_equipment("-04", "Submersible propeller mixer, anoxic zone", quantity=n,
+        self.add_equipment(suffixes[0], "Submersible propeller mixer, anoxic zone", quantity=n,
                            capacity=(v / n).to("m**3"), power=mix / n, material="AISI 316 stainless steel")
         self.add_power("Anoxic zone mixers", mix, mix)
         ir = denit["ir"].magnitude
         self._ir_flow_each = None
         if ir <= 0:
-            self.notes.append("The return sludge alone carries enough nitrate to the anoxic zone; no internal recycle.")
+            self.notes.append("The return flow alone carries enough nitrate to the anoxic zone; no internal recycle.")
             return
         q_ir = self.calc("Q_IR", "Internal recycle flow", "Q_IR = IR·Q", {"IR": (denit["ir"], "calculated"),
                                                                           "Q": (q, "influent")}, q * ir, unit="m**3/hour")
@@ -739,7 +668,7 @@ class ActivatedSludge(SuspendedGrowth):
                          {"ρ": (Q_(1000.0, "kg/m**3"), "water"), "g": (GRAVITY, "constant"),
                           "Q_IR": (q_ir, "calculated"), "H": head, "η": eff},
                          Q_(1000.0, "kg/m**3") * GRAVITY * q_ir * head.quantity / eff.m, unit="kW")
-        self.add_equipment("-05", "Internal recycle pump (low-head propeller)", quantity=n + 1, standby=1,
+        self.add_equipment(suffixes[1], "Internal recycle pump (low-head propeller)", quantity=n + 1, standby=1,
                            capacity=(q_ir / n).to("m**3/hour"), power=p_ir / n, material="AISI 316 stainless steel")
         self.add_power("Internal recycle pumps", p_ir / n * (n + 1), p_ir)
         self._ir_flow_each = (q_ir / n).to("L/s")
@@ -757,6 +686,107 @@ class ActivatedSludge(SuspendedGrowth):
                            capacity=volume, material="HDPE / carbon steel")
         self.add_power(f"{name} dosing pumps", Q_(0.74, "kW"), Q_(0.37, "kW"))
         self._dosing = consumption
+
+    def _removals(self, influent: Stream) -> None:
+        assert self.effluent is not None
+        for p in ("bod", "cod", "nh4_n", "tn"):
+            c_in, c_out = influent.get(p), self.effluent.get(p)
+            if c_in is not None and c_out is not None and c_in.magnitude > 0:
+                self.removals[p] = max(0.0, 1.0 - (c_out / c_in).to("").magnitude)
+
+    # -- effluent --------------------------------------------------------------
+
+    def _biosolids(self, q: Quantity, bio: BiologicalDesign, tss_out: Quantity) -> dict[str, float]:
+        """g of BOD, COD, N and P per g of the solids leaving, for the separator downstream."""
+        load = (q * tss_out).to("kg/day")
+        particulate_cod = COD_PER_VSS * bio.px_bio + self.c("particulate_cod_vss_ratio").m * q * bio.nbvss
+        return {
+            "bod": self.c("solids_bod_ratio").m,
+            "cod": (particulate_cod / load).to("").magnitude,
+            "tn": (self.c("biomass_n_content").m * bio.px_bio / load).to("").magnitude,
+            "tp": (self.c("biomass_p_content").m * bio.px_bio / load).to("").magnitude,
+        }
+
+
+@register
+class ActivatedSludge(SuspendedGrowth):
+    type = "activated_sludge"
+    tag_prefix = "AS"
+
+    def size(self, influent: Stream) -> None:
+        q = influent.flow
+        bio = self._design_biology(influent, "mlss")
+        t = float(bio.temperature.magnitude)
+        self.packaged = q < self.c("packaged_below").quantity
+        mlss = self.c("mlss").quantity
+        x_r = self.c("ras_concentration")
+        ras = self.calc("R", "Return activated sludge ratio", "R = X/(X_R − X)",
+                        {"X": self.c("mlss"), "X_R": x_r}, (mlss / (x_r.quantity - mlss)).to(""))
+        self.add_sizing("ras_ratio", "Return sludge ratio", ras)
+
+        reactor = self._reactor(influent, bio, ras, "design_effluent_tss")
+        denit, v_aer, v_anoxic = reactor["denit"], bio.aerobic_volume, reactor["anoxic_volume"]
+        depth = self.c("side_water_depth").quantity
+        aer = self._aeration(reactor["ro"], self.c("alpha_nitrification" if bio.nitrifying else "alpha_bod"), depth, t)
+        self.add_sizing("sotr", "Standard oxygen transfer rate (average)", aer["sotr"])
+        self.add_sizing("air_flow", "Air flow at standard conditions (average)", aer["air"])
+        self.add_sizing("air_flow_peak", "Design air flow at standard conditions (peak)", aer["air_peak"])
+        alk_out = self._alkalinity(influent, bio, reactor["no3_removed"])
+
+        # --- basins ---
+        self._basins(v_aer, v_anoxic, depth)
+        if not self.packaged:
+            n_diff = math.ceil((aer["air_peak"] / self.c("air_flow_per_diffuser").quantity).to("").magnitude)
+            n_diff = self.calc("N_diff", "Fine-pore diffusers", "N = ⌈Q_air,peak / q_diffuser⌉",
+                               {"Q_air,peak": (aer["air_peak"], "calculated"), "q_diffuser": self.c("air_flow_per_diffuser")},
+                               Q_(n_diff, ""))
+            self.add_sizing("diffusers", "Number of fine-pore diffusers", n_diff)
+            floor = (v_aer / depth).to("m**2")
+            self.add_sizing("diffuser_density", "Diffuser density on the aerobic floor",
+                            self.calc("ρ_diff", "Diffuser density", "ρ = N_diff / A_aer",
+                                      {"N_diff": (n_diff, "calculated"), "A_aer": (floor, "calculated")},
+                                      n_diff / floor, unit="1/m**2"))
+            self.add_equipment("-02", "Fine-pore membrane disc diffuser, 9 in, with laterals and drop pipes",
+                               quantity=int(n_diff.magnitude), capacity=self.c("air_flow_per_diffuser").quantity,
+                               material="EPDM membrane, PVC/stainless laterals")
+            self._blowers = self._add_blowers("-03", aer["air"], aer["air_peak"], aer["submergence"], aer["p_ratio"],
+                                              "Aeration blower (multistage centrifugal)")
+        else:
+            p_avg = self._blower_power(aer["air"], aer["submergence"], aer["p_ratio"], "P_blower")
+            p_peak = self._blower_power(aer["air_peak"], aer["submergence"], aer["p_ratio"], "P_blower,peak")
+            self.add_equipment("-03", "Package plant blower (duty/standby)", quantity=2, standby=1,
+                               capacity=aer["air_peak"], power=p_peak, material="cast iron")
+            self.add_power("Package plant blowers", p_peak * 2, p_avg)
+            self.add_sizing("blower_power", "Package plant blowers: power at average air flow", p_avg)
+            self.notes.append(f"Average flow {q.magnitude:,.0f} m3/d is below {self.c('packaged_below').quantity.magnitude:g} "
+                              "m3/d: a prefabricated package plant is used.")
+        if denit:
+            self._anoxic_equipment(denit, q, ("-04", "-05"))
+
+        # --- effluent: the net solids leaving for the clarifier ---
+        tss_in_load = influent.mass_flow("tss")
+        tss_out = self.calc("TSS_out", "Solids leaving to the clarifier (net, steady state)", "TSS_out = P_X,TSS / Q",
+                            {"P_X,TSS": (bio.px_tss, "calculated"), "Q": (q, "influent")}, bio.px_tss / q, unit="mg/L")
+        generated = self.calc("ΔTSS", "Solids formed in the basin (biomass grown − biodegradable VSS destroyed)",
+                              "ΔTSS = P_X,TSS − Q·TSS_in",
+                              {"P_X,TSS": (bio.px_tss, "calculated"), "Q·TSS_in": (tss_in_load, "influent")},
+                              bio.px_tss - tss_in_load, unit="kg/day")
+        self.generated["tss"] = generated
+        ratios = self._biosolids(q, bio, tss_out)
+        changes = self._effluent_quality(influent, bio, tss_out, ratios, reactor["no3_e"], alk_out)
+        self.effluent = influent.derive(**changes)
+        self._removals(influent)
+        if not bio.nitrifying and bio.nox.magnitude > 1.0:
+            self.notes.append(f"At an SRT of {bio.srt.magnitude:g} d and {t:g} °C the kinetics predict nitrification "
+                              f"({bio.nox.magnitude:.1f} mg/L NH4-N oxidised); its oxygen and alkalinity are provided for.")
+        self.ctx.shared.update({"mlss": mlss, "ras_ratio": ras, "ras_concentration": x_r.quantity,
+                                "biosolids": ratios})
+        self.notes.append(
+            f"SRT {bio.srt.magnitude:.1f} d ({'nitrifying' if bio.nitrifying else 'BOD removal'}), "
+            f"{bio.temperature.magnitude:g} °C; complete-mix kinetics (M&E 5th ed. Example 8-3)"
+            + (f"; MLE pre-anoxic zone with internal recycle {denit['ir'].magnitude:.1f}" if denit else "") + ".")
+
+    # -- parts of size() -----------------------------------------------------
 
     def _effluent_quality(self, influent: Stream, bio: BiologicalDesign, tss_out: Quantity, ratios: dict[str, float],
                           no3_e: Quantity, alk_out: Quantity) -> dict[str, Quantity]:
@@ -800,13 +830,6 @@ class ActivatedSludge(SuspendedGrowth):
             changes["tds"] = influent.get("tds") + self.generated["tds"] / influent.flow
         return changes
 
-    def _removals(self, influent: Stream) -> None:
-        assert self.effluent is not None
-        for p in ("bod", "cod", "nh4_n", "tn"):
-            c_in, c_out = influent.get(p), self.effluent.get(p)
-            if c_in is not None and c_out is not None and c_in.magnitude > 0:
-                self.removals[p] = max(0.0, 1.0 - (c_out / c_in).to("").magnitude)
-
     # -- cost ------------------------------------------------------------------
 
     def cost(self) -> None:
@@ -823,5 +846,5 @@ class ActivatedSludge(SuspendedGrowth):
             self.curve_cost("mixer", mixer.power, count=mixer.quantity)
             if self._ir_flow_each is not None:
                 self.curve_cost("recycle_pump", self._ir_flow_each, count=self.trains + 1)
-        if getattr(self, "_dosing", None) is not None:
+        if self._dosing is not None:
             self.curve_cost("dosing_system", self._dosing)
