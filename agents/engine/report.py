@@ -9,6 +9,7 @@ list, costs, compliance, warnings.
 
 from __future__ import annotations
 
+import dataclasses
 from typing import TYPE_CHECKING, Any
 
 import pint
@@ -53,6 +54,7 @@ def design_to_json(design: "Design", currency: str | None = None) -> dict[str, A
         "alternatives": [_alternative_json(a, rate, cur) for a in design.alternatives],
         "choice_reason": design.choice_reason,
         "defaults_used": dict(design.defaults_used),
+        "details": _plain(design.extra),
         "calculations": design.log.to_json(),
         "warnings": list(design.warnings),
     }
@@ -84,6 +86,11 @@ def _plain(value: Any) -> Any:
         return [_plain(v) for v in value]
     if value is None or isinstance(value, (str, int, float, bool)):
         return value
+    to_json = getattr(value, "to_json", None)
+    if callable(to_json):
+        return _plain(to_json())
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return {f.name: _plain(getattr(value, f.name)) for f in dataclasses.fields(value)}
     return str(value)
 
 
@@ -251,12 +258,22 @@ def _basis_section(design: "Design") -> list[str]:
                f"(peak factor {inf.peak_factor:.2g})")
     out.append(f"  Influent: {_quality_line(inf)}")
     if ctx.targets:
-        out.append("  Targets: " + ", ".join(f"{_label(k)} {fmt(v)}" for k, v in ctx.targets.items()))
+        out.append("  Targets: " + ", ".join(_target_text(k, v, design.extra.get("targets", {}).get(k))
+                                           for k, v in ctx.targets.items()))
     out.append(f"  Economics: electricity {fmt(ctx.electricity_price.quantity, 'USD/kWh')}, "
                f"operator {fmt(ctx.labour_cost.quantity, 'USD/year')}, "
                f"sludge disposal {fmt(ctx.sludge_disposal_price.quantity, 'USD/t')}, discount rate "
                f"{ctx.discount_rate.quantity.m_as('dimensionless'):.1%}, life {ctx.plant_life.quantity.m_as('year'):g} years")
     return out
+
+
+def _target_text(name: str, limit: Any, target: Any) -> str:
+    low, high = getattr(target, "min", None), getattr(target, "max", None)
+    if low is not None and high is not None:
+        return f"{_label(name)} {fmt(low)} – {fmt(high)}"
+    if low is not None:
+        return f"{_label(name)} ≥ {fmt(low)}"
+    return f"{_label(name)} ≤ {fmt(limit)}"
 
 
 def _units_section(design: "Design", rate: float, cur: str) -> list[str]:
@@ -310,8 +327,12 @@ def _compliance_section(design: "Design") -> list[str]:
         out.append("  No targets were set.")
         return out
     out.append(f"  {'Parameter':<24} {'Effluent':>14} {'Limit':>16} {'Met':>4} {'Margin':>8}")
+    targets = design.extra.get("targets", {})
     for c in design.compliance:
         limit = ("≥ " if c.kind == "min" else "≤ " if c.kind == "max" else "") + fmt(c.limit)
+        target = targets.get(c.parameter)
+        if c.kind == "range" and getattr(target, "min", None) is not None and getattr(target, "max", None) is not None:
+            limit = f"{fmt(target.min)} – {fmt(target.max)}"
         out.append(f"  {_label(c.parameter):<24} {fmt(c.effluent):>14} {limit:>16} {'yes' if c.met else 'NO':>4} "
                    f"{c.margin:>+8.0%}")
     met = sum(1 for c in design.compliance if c.met)
@@ -352,7 +373,7 @@ def _costs_section(costs: CostSummary, rate: float, cur: str) -> list[str]:
     for key, q in costs.opex_by_category.items():
         if q.magnitude:
             out.append(f"      {key.capitalize():<14} {_m(q, rate, cur, '/year'):>27}")
-    out.append(f"      ({costs.operators:g} operators)")
+    out.append(f"      ({costs.operators:g} operator{'' if costs.operators == 1 else 's'})")
     out.append(f"  LCOW {_m(costs.lcow, rate, cur, '/m3', 3)}  (CRF {costs.crf:.4f}/year at "
                f"{costs.discount_rate:.1%} over {costs.plant_life.m_as('year'):g} years, "
                f"{fmt(costs.annual_volume, 'm3/year')} treated)")
