@@ -36,6 +36,8 @@ SOLUTION_DENSITY = {
     "sodium_bisulfite": 1.36,
     "sulfuric_acid": 1.83,
     "hydrochloric_acid": 1.16,
+    "sodium_hypochlorite": 1.2,
+    "sodium_hydroxide": 1.52,
 }
 
 # IEC 60072-1 preferred motor ratings, kW.
