@@ -96,3 +96,14 @@ def test_the_drawing_speaks_spanish(wastewater):
     labels = texts(render_pfd_svg(wastewater, language="es"))
     assert "Diagrama de flujo de proceso" in labels and "Afluente" in labels and "Agua tratada" in labels
     assert "Caudal m3/d" in labels and "Retorno a cabecera" in labels
+
+
+def test_a_real_design_is_drawn():
+    from .test_report import real_design
+
+    d = real_design()
+    svg = render_pfd_svg(d)
+    root = ET.fromstring(svg)
+    assert {g.get("data-tag") for g in root.iter(f"{SVG}g") if g.get("class") == "unit"} == {u.tag for u in d.units}
+    graph = process_graph(d)
+    assert len(graph["edges"]) == len(d.streams)

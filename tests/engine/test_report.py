@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -256,3 +257,34 @@ def test_the_text_report_reads_as_a_design_report(wastewater):
 def test_the_text_report_states_the_conversion_rate():
     text = design_to_text(hand_design("ro"), currency="MXN")
     assert "Costs (MXN of 2024)" in text and "MXN/USD" in text
+
+
+@cache
+def _first_real_design() -> Design | None:
+    from agents.engine.design import design
+
+    for path in sorted((Path(__file__).resolve().parents[2] / "examples").glob("*.json")):
+        try:
+            return design(path, alternatives=True)
+        except Exception:  # a unit type its train needs has not landed yet
+            continue
+    return None
+
+
+def real_design() -> Design:
+    """The first example the real design() can design today; skips while every example still misses a unit."""
+    d = _first_real_design()
+    if d is None:
+        pytest.skip("no example can be designed yet: the units its train needs are still missing")
+    return d
+
+
+def test_a_real_design_follows_the_contract_in_json_and_text():
+    d = real_design()
+    data = design_to_json(d)
+    jsonschema.validate(data, json.loads(SCHEMA.read_text(encoding="utf-8")))
+    assert walk_quantities(data) == []
+    assert sum(u["capex"]["total"]["value"] for u in data["units"]) == pytest.approx(data["capex"]["total"]["value"],
+                                                                                     rel=1e-5)
+    text = design_to_text(d)
+    assert all(u.tag in text for u in d.units)
