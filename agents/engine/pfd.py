@@ -305,6 +305,15 @@ SYMBOLS: dict[str, Callable[[float, float, str], str]] = {
 }
 
 
+# Half-width of the symbols narrower than the symbol box, so that lines meet their outline.
+HALF_WIDTH = {"media_filtration": 22, "gac": 22, "ion_exchange": 22, "cartridge_filtration": 18, "grit_chamber": 36,
+              "sludge_thickening": 40, "reverse_osmosis": 42, "ultrafiltration": 42}
+
+
+def _half(unit_type: str) -> float:
+    return HALF_WIDTH.get(unit_type, W / 2)
+
+
 # -- layout and drawing ----------------------------------------------------------
 
 
@@ -425,12 +434,13 @@ def render_pfd_svg(design: "Design", language: str = "en") -> str:
         dst = pos.get(s.destination)
         if src is None and dst is not None:  # plant influent
             start = (dst.x - W / 2 - 150, dst.y)
-            c.path([start, (dst.x - W / 2 - 2, dst.y)], COLOURS["water"])
+            c.path([start, (dst.x - _half(by_tag[s.destination].type) - 2, dst.y)], COLOURS["water"])
             c.text(start[0], dst.y - 12, t["influent"], size=11, anchor="start", weight="bold", colour=COLOURS["water"])
             tag_positions.append((dst.x - W / 2 - 96, dst.y, s.id, COLOURS["water"]))
         elif src is not None and dst is not None and src.line == dst.line and dst.x > src.x and dst.y == src.y \
                 and abs(dst.x - src.x - dx) < 1:
-            c.path([(src.x + W / 2, src.y), (dst.x - W / 2 - 2, dst.y)], colour)
+            c.path([(src.x + _half(by_tag[s.source].type), src.y), (dst.x - _half(by_tag[s.destination].type) - 2, dst.y)],
+                   colour)
             tag_positions.append(((src.x + dst.x) / 2, src.y, s.id, colour))
         elif src is not None and dst is not None and src.line == "water" and dst.line == "sludge":
             # Leaves by the lower right corner, clear of the main line and of the unit's label.
@@ -463,7 +473,7 @@ def render_pfd_svg(design: "Design", language: str = "en") -> str:
             last_sludge = src.line == "sludge" and sludge and s.source == sludge[-1].tag and s.kind in SLUDGE_KINDS
             if last_water or last_sludge:
                 end = src.x + W / 2 + 120
-                c.path([(src.x + W / 2, src.y), (end, src.y)], colour)
+                c.path([(src.x + _half(by_tag[s.source].type), src.y), (end, src.y)], colour)
                 for i, line in enumerate(_wrap(label, 20)):
                     c.text(end + 6, src.y + 4 + i * 13, line, size=11, anchor="start", weight="bold", colour=colour)
                 tag_positions.append((src.x + W / 2 + 44, src.y, s.id, colour))
