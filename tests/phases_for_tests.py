@@ -4,7 +4,7 @@ their own apps; these exercise the machinery.
 They run under the name of a phase the workspace timeline shows ("proposal"),
 registered for the duration of a test with `phase_registered` (which puts the
 real phase back afterwards), or for a whole test server process through
-`PhasesForTestsConfig` (tests/browser_settings.py).
+`tests.browser_app` (installed by tests/browser_settings.py).
 """
 
 from __future__ import annotations
@@ -13,7 +13,6 @@ import os
 import time
 from pathlib import Path
 
-from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import gettext_noop
 
@@ -93,12 +92,11 @@ def abandons(run, progress: ProgressReporter) -> dict:
     return {"unreachable": True}
 
 
-class PhasesForTestsConfig(AppConfig):
-    """Registers the gated test phase in a test server process."""
+def delete_celery_queue(redis_url: str, queue: str) -> None:
+    """Remove a test's own Celery queue from the shared Redis: the queue and
+    kombu's bindings for it."""
+    import redis
 
-    name = "tests"
-    label = "h2o_test_phases"
-    verbose_name = "Test phases"
-
-    def ready(self) -> None:
-        register_phase(TEST_PHASE, STEPS, gated, replace=True)
+    client = redis.Redis.from_url(redis_url)
+    keys = [queue, *client.scan_iter(f"*{queue}*")]
+    client.delete(*keys)

@@ -31,7 +31,7 @@ from projects.phases import errors, executor, runner
 from projects.services import ServiceError
 
 from .factories import PhaseRunFactory, ProjectMemberFactory
-from .phases_for_tests import STEPS, TEST_PHASE, abandons, broken, flaky, permanent, steady
+from .phases_for_tests import STEPS, TEST_PHASE, abandons, broken, delete_celery_queue, flaky, permanent, steady
 
 Status = PhaseRun.Status
 
@@ -726,8 +726,11 @@ def celery_worker(settings):
     queue = f"h2o-test-{uuid.uuid4().hex[:12]}"
     settings.H2O_PHASE_BACKEND = "celery"
     settings.H2O_PHASE_QUEUE = queue
-    with start_worker(app, pool="solo", perform_ping_check=False, queues=[queue], shutdown_timeout=30) as worker:
-        yield worker
+    try:
+        with start_worker(app, pool="solo", perform_ping_check=False, queues=[queue], shutdown_timeout=30) as worker:
+            yield worker
+    finally:
+        delete_celery_queue(os.environ["REDIS_URL"], queue)
 
 
 def wait_for(predicate, timeout: float = 20.0, interval: float = 0.05):
