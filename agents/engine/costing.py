@@ -54,6 +54,8 @@ OPEX_CATEGORIES = ("energy", "chemicals", "sludge", "labour", "maintenance", "re
 # Units of the sludge line: sludge from the main line goes to them, and only the
 # output of the last one leaves the plant.
 SLUDGE_LINE = ("sludge_thickening", "sludge_dewatering")
+# Side streams that are solids to dispose of when they leave the plant (oil is recovered, not costed).
+SOLIDS = ("sludge", "cake", "float", "scum", "underflow")
 
 _USD = ureg.Unit("USD")
 _USD_Y = ureg.Unit("USD/year")
@@ -425,12 +427,13 @@ class _Costing:
         items: list[tuple["UnitProcess", str, str, float]] = []  # unit, kind, description, wet kg/d
         for u in self.units:
             for s in u.side_streams:
-                if s.kind not in ("sludge", "cake") or (s.destination and s.destination in tags):
+                if s.kind not in SOLIDS or (s.destination and s.destination in tags):
                     continue
-                if last is not None and u is not last:
-                    continue  # goes to the sludge line
+                # Unrouted streams (a unit list costed on its own): main-line sludge goes to the sludge line.
+                if not s.id and last is not None and u is not last:
+                    continue
                 wet = _mag(s.flow, _M3_D) * _mag(WATER_DENSITY, _KG_M3)
-                what = "dewatered cake" if s.kind == "cake" else "liquid sludge hauled (no dewatering)"
+                what = "dewatered cake" if s.kind == "cake" else f"liquid {s.kind} hauled (not dewatered)"
                 items.append((u, s.kind, what, wet))
             for r in u.residuals:
                 items.append((u, r["kind"], f"{r['kind']} to {r['disposal']}", _mag(r["mass"], _KG_D)))

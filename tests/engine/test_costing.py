@@ -293,3 +293,19 @@ def test_the_price_table_covers_the_equipment_the_proposal_prices():
     for t in table.values():
         for r in t.records:
             assert r.source and r.year in cost_index().values and r.price > 0
+
+
+def test_routed_streams_are_costed_where_the_design_sends_them():
+    # A design numbers its streams: DAF float sent out of the plant is hauled even though a sludge line exists;
+    # the clarifier's sludge, routed to the thickener, is not.
+    ctx = DesignContext(sludge_disposal_price=Sourced(Q_(60, "USD/t"), "test"))
+    float_out = Stream(flow=Q_(5, "m**3/day"), quality={"tss": Q_(40000.0, "mg/L")}, kind="float", id="S4")
+    to_line = liquid_sludge(20)
+    to_line.id, to_line.destination = "S6", "DW-1"
+    units = run(StubUnit(ctx, "DAF-1", as_type="daf", side=[float_out]),
+                StubUnit(ctx, "CL-1", as_type="primary_clarifier", side=[to_line]),
+                StubUnit(ctx, "DW-1", as_type="sludge_dewatering", side=[cake(2)]))
+    costs = cost_design(units, ctx, treated_flow=Q_(1000, "m**3/day"))
+    assert [row["unit"] for row in costs.sludge] == ["DAF-1", "DW-1"]
+    # (5 + 2) t/d × 365 × 0.95 × 60 USD/t = 145,635 USD/year.
+    assert costs.opex_by_category["sludge"].m_as("USD/year") == pytest.approx(145_635)
