@@ -426,7 +426,9 @@ class _Costing:
         last = sludge_units[-1] if sludge_units else None
         items: list[tuple["UnitProcess", str, str, float]] = []  # unit, kind, description, wet kg/d
         for u in self.units:
-            for s in u.side_streams:
+            # A sludge-line unit's product may be its effluent (thickened sludge, cake) rather than a side stream.
+            outputs = [*u.side_streams, *([u.effluent] if u.effluent is not None and u.effluent.kind in SOLIDS else [])]
+            for s in outputs:
                 if s.kind not in SOLIDS or (s.destination and s.destination in tags):
                     continue
                 # Unrouted streams (a unit list costed on its own): main-line sludge goes to the sludge line.

@@ -309,3 +309,12 @@ def test_routed_streams_are_costed_where_the_design_sends_them():
     assert [row["unit"] for row in costs.sludge] == ["DAF-1", "DW-1"]
     # (5 + 2) t/d × 365 × 0.95 × 60 USD/t = 145,635 USD/year.
     assert costs.opex_by_category["sludge"].m_as("USD/year") == pytest.approx(145_635)
+
+
+def test_cake_that_is_the_dewatering_units_effluent_is_disposed_of():
+    ctx = DesignContext(sludge_disposal_price=Sourced(Q_(60, "USD/t"), "test"))
+    dewatering = StubUnit(ctx, "DW-1", as_type="sludge_dewatering")
+    run(dewatering)
+    dewatering.effluent = cake(2)  # the design's convention: a sludge unit's product is its effluent
+    costs = cost_design([dewatering], ctx, treated_flow=Q_(1000, "m**3/day"))
+    assert costs.opex_by_category["sludge"].m_as("USD/year") == pytest.approx(41_610)
