@@ -1,0 +1,197 @@
+"""Sludge dewatering: decanter centrifuge, belt filter press or screw press (Metcalf & Eddy 5th ed., Ch. 14).
+
+The influent is the (thickened) sludge; the effluent is the cake (kind
+``cake``: its flow is the wet mass over the density of water, as for every
+sludge stream) and the side stream the centrate/filtrate (kind ``filtrate``)
+returned to the plant head. Machines are sized on the throughput while they
+run: the daily load times 168 h over the weekly operating hours, against
+each machine's solids and hydraulic limits (or, for belt presses, the
+loadings per metre of belt).
+"""
+
+from __future__ import annotations
+
+import math
+
+from ..quantities import Q_, Quantity
+from ..stream import Stream
+from .base import UnitProcess, register
+from .equalization import pump_power
+from .sludge_thickening import WEEK, feed_is_thick_enough, split_sludge
+
+TYPES = {1: "centrifuge", 2: "belt_press", 3: "screw_press"}
+NAMES = {"centrifuge": "decanter centrifuge", "belt_press": "belt filter press", "screw_press": "screw press"}
+STANDARD_BELT_STEP = Q_(0.5, "m")  # belt widths come in 0.5 m steps
+
+
+@register
+class SludgeDewatering(UnitProcess):
+    type = "sludge_dewatering"
+    tag_prefix = "DEW"
+    kind: str = ""  # "centrifuge", "belt_press", "screw_press" or "bypassed", set by size()
+
+    def size(self, influent: Stream) -> None:
+        s_f = influent.mass_flow("tss")
+        self.kind = self._type(s_f)
+        cake_solids = self.c(f"{self.kind}_cake_solids")
+        if feed_is_thick_enough(self, influent, cake_solids):
+            self.kind = "bypassed"
+            self.effluent = influent.derive(kind="cake" if s_f.magnitude > 0 else influent.kind, name="Sludge (not dewatered)")
+            return
+        hours, t_op = self._operating_hours(s_f)
+        self.add_sizing("feed_solids", "Feed dry solids", s_f, "kg/day")
+        self.add_sizing("feed_flow", "Feed sludge flow", influent.flow, "m**3/day")
+        solids_rate = self.calc("S_h", "Solids throughput while running", "S_h = S_f · 168 h / t_op",
+                                {"S_f": (s_f, "calculated", "feed dry solids"), "t_op": t_op}, s_f * WEEK / hours,
+                                unit="kg/hour")
+        flow_rate = self.calc("Q_h", "Hydraulic throughput while running", "Q_h = Q_f · 168 h / t_op",
+                              {"Q_f": (influent.flow, "calculated", "feed flow"), "t_op": t_op},
+                              influent.flow * WEEK / hours, unit="m**3/hour")
+        wash = None
+        if self.kind == "belt_press":
+            wash = self._size_belt_press(solids_rate, flow_rate, hours, t_op)
+        else:
+            self._size_machines(solids_rate, flow_rate)
+        cake, centrate = split_sludge(self, influent, self.c(f"{self.kind}_capture"), cake_solids,
+                                      polymer_dose=self.c(f"{self.kind}_polymer_dose"), product_kind="cake",
+                                      product_name="Dewatered cake",
+                                      side_name="Centrate" if self.kind == "centrifuge" else "Filtrate",
+                                      extra_water=wash)
+        wet = self.calc("M_cake", "Wet cake mass", "M_cake = S_cake / x_cake",
+                        {"S_cake": (cake.mass_flow("tss"), "calculated", "cake dry solids"), "x_cake": cake_solids},
+                        cake.mass_flow("tss") / cake_solids.m, unit="t/day")
+        volume = self.calc("V_cake", "Cake volume", "V_cake = M_cake / ρ_cake",
+                           {"M_cake": (wet, "calculated"), "ρ_cake": self.c("cake_bulk_density")},
+                           wet / self.c("cake_bulk_density").quantity, unit="m**3/day")
+        self.add_sizing("cake_dry_solids", "Cake dry solids", cake.mass_flow("tss"), "kg/day")
+        self.add_sizing("cake_wet_mass", "Wet cake mass to disposal", wet)
+        self.add_sizing("cake_volume", "Cake volume to disposal", volume)
+        self.add_sizing("centrate_flow", "Centrate / filtrate returned to the plant head", centrate.flow, "m**3/day")
+        self._common_equipment(solids_rate, flow_rate, hours)
+        self.notes.append(f"{NAMES[self.kind].capitalize()}: cake {cake_solids.m:.0%} DS, "
+                          f"{wet.magnitude:.2f} t/d ({volume.magnitude:.2f} m3/d) to disposal; "
+                          f"{centrate.name.lower()} {centrate.flow.to('m**3/day').magnitude:.1f} m3/d with "
+                          f"{centrate.mass_flow('tss').to('kg/day').magnitude:.0f} kg/d of solids returns to the plant head.")
+
+    def _type(self, s_f: Quantity) -> str:
+        choice = round(self.c("machine_type").m)
+        if choice in TYPES:
+            return TYPES[choice]
+        limit = self.c("centrifuge_above")
+        kind = "centrifuge" if s_f > limit.quantity else "screw_press"
+        self.notes.append(f"{NAMES[kind].capitalize()} chosen for {s_f.to('kg/day').magnitude:,.0f} kg DS/d "
+                          f"({'above' if kind == 'centrifuge' else 'up to'} {limit.quantity.to('kg/day').magnitude:,.0f} kg DS/d).")
+        return kind
+
+    def _operating_hours(self, s_f: Quantity) -> tuple[Quantity, object]:
+        """Weekly operating hours and how to cite them in the calculation records."""
+        hours = self.c("operating_hours")
+        limit = self.c("continuous_above")
+        if hours.overridden or s_f <= limit.quantity:
+            return hours.quantity.to("h"), hours
+        self.notes.append(f"Machines run around the clock: {s_f.to('kg/day').magnitude:,.0f} kg DS/d is above "
+                          f"{limit.quantity.to('kg/day').magnitude:,.0f} kg DS/d.")
+        t = self.calc("t_op", "Weekly operating hours (continuous operation for a large solids load)",
+                      "t_op = 168 h when S_f > S_continuous",
+                      {"S_f": (s_f, "calculated", "feed dry solids"), "S_continuous": limit}, WEEK, unit="h")
+        return t, (t, "calculated", "weekly operating hours")
+
+    def _size_machines(self, solids_rate: Quantity, flow_rate: Quantity) -> None:
+        if self.kind == "centrifuge":
+            s_max, q_max = self.c("centrifuge_max_solids"), self.c("centrifuge_max_flow")
+            n_s = math.ceil((solids_rate / s_max.quantity).to("dimensionless").magnitude - 1e-9)
+            n_q = math.ceil((flow_rate / q_max.quantity).to("dimensionless").magnitude - 1e-9)
+            if n_q > n_s:
+                n = self.parallel_trains(flow_rate, q_max, "duty centrifuges")
+            else:
+                n = self.parallel_trains(solids_rate, s_max, "duty centrifuges")
+        else:
+            n = self.parallel_trains(solids_rate, self.c("screw_press_max_solids"), "duty screw presses")
+            self.packaged = True
+        self.add_sizing("machine_solids", "Solids throughput of each duty machine", solids_rate / n, "kg/hour")
+        self.add_sizing("machine_flow", "Hydraulic throughput of each duty machine", flow_rate / n, "m**3/hour")
+
+    def _size_belt_press(self, solids_rate: Quantity, flow_rate: Quantity, hours: Quantity, t_op: object) -> Quantity:
+        sl, hl = self.c("belt_solids_loading"), self.c("belt_hydraulic_loading")
+        w_s = self.calc("W_s", "Belt width for the solids loading", "W_s = S_h / SL", {"S_h": (solids_rate, "calculated"), "SL": sl},
+                        solids_rate / sl.quantity, unit="m")
+        w_h = self.calc("W_h", "Belt width for the hydraulic loading", "W_h = Q_h / HL", {"Q_h": (flow_rate, "calculated"), "HL": hl},
+                        flow_rate / hl.quantity, unit="m")
+        width = self.calc("W", "Total belt width required", "W = max(W_s, W_h)", {"W_s": (w_s, "calculated"), "W_h": (w_h, "calculated")},
+                          max(w_s, w_h), unit="m")
+        n = self.parallel_trains(width, self.c("max_belt_width"), "duty belt filter presses")
+        each = self.calc("W_each", "Belt width of each press (next 0.5 m standard size)", "W_each = ⌈W / (N · 0.5 m)⌉ · 0.5 m",
+                         {"W": (width, "calculated"), "N": (Q_(n, ""), "calculated")},
+                         math.ceil((width / n / STANDARD_BELT_STEP).to("dimensionless").magnitude - 1e-9) * STANDARD_BELT_STEP,
+                         unit="m")
+        self.add_sizing("belt_width", "Belt width of each press", each)
+        self.add_sizing("machine_solids", "Solids throughput of each duty press", solids_rate / n, "kg/hour")
+        self.add_sizing("machine_flow", "Hydraulic throughput of each duty press", flow_rate / n, "m**3/hour")
+        wash_rate = self.calc("q_w", "Belt wash water while running (all duty presses)", "q_w = w_w · W_each · N",
+                              {"w_w": self.c("belt_wash_water"), "W_each": (each, "calculated"), "N": (Q_(n, ""), "calculated")},
+                              self.c("belt_wash_water").quantity * each * n, unit="m**3/hour")
+        self.add_sizing("wash_water_rate", "Belt wash water while running", wash_rate)
+        return self.calc("Q_w", "Belt wash water per day (to the filtrate)", "Q_w = q_w · t_op / 7 d",
+                         {"q_w": (wash_rate, "calculated"), "t_op": t_op},
+                         wash_rate * hours / Q_(7, "day"), unit="m**3/day")
+
+    def _common_equipment(self, solids_rate: Quantity, flow_rate: Quantity, hours: Quantity) -> None:
+        n, spare = self.trains, max(0, round(self.c("standby_machines").m))
+        run = (hours / WEEK).to("dimensionless").magnitude
+        q_each = self.sizing["machine_flow"].quantity
+        if self.kind == "centrifuge":
+            e = self.c("centrifuge_specific_energy")
+            p_machine = self.calc("P_c", "Absorbed power of each centrifuge while running", "P_c = e · Q_each",
+                                  {"e": e, "Q_each": (q_each, "calculated")}, e.quantity * q_each, unit="kW")
+            text = f"Decanter centrifuge, {q_each.magnitude:.1f} m3/h, {self.sizing['machine_solids'].quantity.magnitude:.0f} kg DS/h"
+            material = "Duplex stainless steel bowl and scroll, tungsten-carbide wear protection"
+        elif self.kind == "belt_press":
+            p_machine = self.c("belt_press_drive_power").quantity
+            text = f"Belt filter press, {self.sizing['belt_width'].quantity.magnitude:g} m belt, with gravity zone and wash system"
+            material = "AISI 304 frame, polyester belts"
+        else:
+            p_machine = self.c("screw_press_drive_power").quantity
+            text = f"Screw press, {self.sizing['machine_solids'].quantity.magnitude:.0f} kg DS/h, with flocculation tank"
+            material = "AISI 304 stainless steel screen and screw"
+        self.add_equipment("-01", f"{text} (duty {n} + standby {spare})", quantity=n + spare, standby=spare,
+                           capacity=q_each, power=p_machine, material=material)
+        p_feed = pump_power(self, "P_fp", "Sludge feed pump", q_each, self.c("feed_pump_head"), self.c("pump_efficiency"))
+        self.add_equipment("-02", f"Sludge feed pump, progressive cavity, {q_each.magnitude:.1f} m3/h", quantity=n + spare,
+                           standby=spare, capacity=q_each, power=p_feed, material="Cast iron, NBR stator")
+        conveyor = self.c("conveyor_power").quantity
+        self.add_equipment("-03", "Shaftless screw cake conveyor", quantity=n, capacity=solids_rate / n, power=conveyor,
+                           material="AISI 304 trough, alloy steel spiral")
+        poly = self.c("polymer_unit_power").quantity
+        polymer = next(c for c in self.chemicals if c.key == "polymer")
+        poly_rate = self.add_sizing("polymer_rate", "Polymer (active) use while running",
+                                    polymer.consumption * WEEK / hours, "kg/hour")
+        self.add_equipment("-04", "Polymer make-down unit with metering pumps", quantity=1, capacity=poly_rate, power=poly,
+                           material="AISI 304 / PE tanks")
+        installed = (p_machine + p_feed) * (n + spare) + conveyor * n + poly
+        running = (p_machine + p_feed + conveyor) * n + poly
+        if self.kind == "belt_press":
+            wash = self.sizing["wash_water_rate"].quantity
+            p_wash = pump_power(self, "P_w", "Belt wash-water booster pump", wash, self.c("wash_pump_head"),
+                                self.c("pump_efficiency"))
+            self.add_equipment("-05", f"Belt wash-water booster pump, {wash.magnitude:.1f} m3/h at "
+                               f"{self.c('wash_pump_head').quantity.magnitude:g} m (duty + standby)", quantity=2, standby=1,
+                               capacity=wash, power=p_wash, material="AISI 316 multistage")
+            installed, running = installed + 2 * p_wash, running + p_wash
+        self.add_power(f"{NAMES[self.kind].capitalize()}s, feed pumps, conveyors and polymer unit (while running)",
+                       installed, running * run)
+        if self.packaged:
+            self.notes.append("Packaged screw press(es) for a small plant.")
+
+    def cost(self) -> None:
+        if self.kind == "bypassed":
+            return
+        units = self.trains + max(0, round(self.c("standby_machines").m))
+        if self.kind == "centrifuge":
+            self.curve_cost("centrifuge", self.sizing["machine_flow"].quantity, count=units)
+        elif self.kind == "belt_press":
+            self.curve_cost("belt_press", self.sizing["belt_width"].quantity, count=units)
+        else:
+            self.curve_cost("screw_press", self.sizing["machine_solids"].quantity, count=units)
+        self.curve_cost("sludge_pump", self.sizing["machine_flow"].quantity, count=units)
+        self.curve_cost("cake_conveyor", self.sizing["machine_solids"].quantity, count=self.trains)
+        self.curve_cost("polymer_system", self.sizing["polymer_rate"].quantity)

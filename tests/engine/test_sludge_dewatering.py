@@ -1,0 +1,61 @@
+from agents.engine.quantities import Q_
+from agents.engine.stream import sludge_stream
+
+from .harness import UnitCase, check_unit
+
+
+def thickened_sludge(dry_kg_d: float, solids_fraction: float, **quality: float):
+    stream = sludge_stream(Q_(dry_kg_d, "kg/day"), solids_fraction, name="Thickened sludge")
+    for key, value in quality.items():
+        stream.quality[key] = Q_(value, "mg/L")
+    return stream
+
+
+def test_centrifuges_on_one_shift_produce_cake_and_centrate_that_close_the_balance():
+    # M&E 5th ed. (2014), Ch. 14, decanter centrifuge: cake 22 % DS, capture 95 %, polymer 8 kg/t DS.
+    # Feed 5,850 kg/d at 4 % = 146.25 m3/d, run 40 h a week: 5,850 × 168/40 = 24,570 kg/d → 1,023.75 kg/h, above one
+    # machine's 1,000 kg/h → 2 duty (+1 standby) at 511.9 kg/h and 146.25 × 4.2 / 24 / 2 = 12.80 m3/h each.
+    # Polymer 8 × 5.85 = 46.8 kg/d at 0.25 % → 18.72 m3/d of water. Cake 0.95 × 5,850 + 46.8 = 5,604.3 kg/d at 22 %
+    # → 25.47 t/d wet, 24.26 m3/d at 1,050 kg/m3. Centrate 146.25 + 18.72 − 25.47 = 139.50 m3/d with 292.5 kg/d.
+    case = UnitCase("sludge_dewatering", thickened_sludge(5850, 0.04, tds=600))
+    unit = check_unit(case, {
+        "calc.S_h": ("1023.75 kg/h", 1e-9), "trains": (2, 0), "sizing.machine_flow": ("12.797 m3/h", 1e-3),
+        "chemical.polymer": ("46.8 kg/d", 1e-9), "sizing.cake_dry_solids": ("5604.3 kg/d", 1e-6),
+        "sizing.cake_wet_mass": ("25.474 t/d", 1e-4), "sizing.cake_volume": ("24.261 m3/d", 1e-4),
+        "side.filtrate.flow": ("139.496 m3/d", 1e-4), "side.filtrate.tss": ("292.5 kg/d", 1e-6),
+    })
+    assert unit.kind == "centrifuge" and unit.effluent.kind == "cake"
+    assert unit.equipment[0].quantity == 3 and unit.equipment[0].standby == 1
+    assert unit.side_streams[0].name == "Centrate"
+
+
+def test_small_plants_get_a_packaged_screw_press():
+    # 1,240 kg/d ≤ 2,000 kg DS/d → screw press: 1,240 × 4.2 / 24 = 217 kg/h ≤ 250 kg/h → one duty press.
+    # Cake 18 % DS: (0.92 × 1,240 + 6 × 1.24) / 0.18 = 6.379 t/d.
+    case = UnitCase("sludge_dewatering", thickened_sludge(1240, 0.05))
+    unit = check_unit(case, {"trains": (1, 0), "sizing.machine_solids": ("217 kg/h", 1e-9),
+                             "sizing.cake_wet_mass": (f"{(0.92 * 1240 + 7.44) / 0.18 / 1000} t/d", 1e-6)})
+    assert unit.kind == "screw_press" and unit.packaged
+
+
+def test_belt_presses_size_on_loading_per_metre_and_return_their_wash_water():
+    # 1,023.75 kg/h / 250 kg/m·h = 4.10 m of belt (hydraulic 25.6 m3/h / 10 = 2.56 m) → 3 presses of 1.37 m → 1.5 m belts.
+    # Wash water 9 m3/m·h × 1.5 m × 3 = 40.5 m3/h while running, 40.5 × 40/7 = 231.4 m3/d into the filtrate.
+    case = UnitCase("sludge_dewatering", thickened_sludge(5850, 0.04), overrides={"machine_type": 2})
+    unit = check_unit(case, {"calc.W": ("4.095 m", 1e-3), "trains": (3, 0), "sizing.belt_width": ("1.5 m", 1e-9),
+                             "calc.Q_w": ("231.43 m3/d", 1e-4),
+                             "side.filtrate.flow": (f"{146.25 + 231.43 + 29.25 / 2.5 - 27.349} m3/d", 1e-3)})
+    assert unit.kind == "belt_press"
+
+
+def test_large_solids_loads_run_around_the_clock():
+    # 100,000 kg/d > 20,000 kg/d → 168 h a week: 4,166.7 kg/h → 5 duty centrifuges of 833 kg/h.
+    case = UnitCase("sludge_dewatering", thickened_sludge(100000, 0.05))
+    unit = check_unit(case, {"calc.t_op": ("168 h", 1e-9), "trains": (5, 0), "sizing.machine_solids": ("833.3 kg/h", 1e-3)})
+    assert any("around the clock" in n for n in unit.notes)
+
+
+def test_set_operating_hours_are_respected_even_for_large_plants():
+    case = UnitCase("sludge_dewatering", thickened_sludge(100000, 0.05), overrides={"operating_hours": "80 h"})
+    unit = check_unit(case, {"trains": (9, 0)})  # 100,000 × 168/80/24 = 8,750 kg/h → 9 machines
+    assert unit.criteria.used["operating_hours"].overridden
