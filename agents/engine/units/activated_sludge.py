@@ -351,7 +351,7 @@ class SuspendedGrowth(UnitProcess):
     # -- aeration ------------------------------------------------------------
 
     def _aeration(self, ro: Quantity, alpha: Any, depth: Quantity, temp_c: float,
-                  label: str = "process air") -> dict[str, Quantity]:
+                  label: str = "process air", do_name: str = "do_aerobic") -> dict[str, Quantity]:
         """SOTR from AOTR (M&E 5th ed., Eq. 5-55 with the diffused-aeration C∞20), air flow and blower power.
 
         ``alpha`` is a criterion or a ``(quantity, source)`` pair (the MBR computes it from its MLSS).
@@ -359,7 +359,7 @@ class SuspendedGrowth(UnitProcess):
         alpha_value = alpha.m if hasattr(alpha, "m") else float(alpha[0].to("").magnitude)
         beta, fouling = self.c("beta"), self.c("diffuser_fouling")
         theta, d_e, elev = self.c("theta_aeration"), self.c("depth_correction"), self.c("site_elevation")
-        do = self.c("do_aerobic")
+        do = self.c(do_name)
         submergence = self.calc("D_f", "Diffuser submergence", "D_f = SWD − h_d",
                                 {"SWD": (depth, "design"), "h_d": self.c("diffuser_height")},
                                 depth - self.c("diffuser_height").quantity, unit="m")
@@ -483,7 +483,7 @@ class SuspendedGrowth(UnitProcess):
         return {"denit": denit, "no3_e": no3_e, "no3_removed": no3_removed, "anoxic_volume": v_anoxic,
                 "volume": v_total, "ro": ro}
 
-    def _alkalinity(self, influent: Stream, bio: BiologicalDesign, no3_removed: Quantity,
+    def _alkalinity(self, influent: Stream, nox: Quantity, no3_removed: Quantity,
                     suffixes: tuple[str, str] = ("-06", "-07")) -> Quantity:
         """Alkalinity balance (M&E Example 8-3 step 19) and caustic dosing to keep the residual; returns the effluent value."""
         q = influent.flow
@@ -492,13 +492,13 @@ class SuspendedGrowth(UnitProcess):
         if alk_in is None:
             alk_in = self.c("assumed_alkalinity").quantity
             alk_source = self.c("assumed_alkalinity").source
-            if bio.nox.magnitude > 0:
+            if nox.magnitude > 0:
                 self.notes.append(f"Influent alkalinity not given; {alk_in.magnitude:g} mg/L as CaCO3 assumed.")
         alk_left = self.calc("Alk_left", "Alkalinity left after nitrification and denitrification (as CaCO3)",
                              "Alk = Alk_in − 7.14·NOx + 3.57·NO3_removed",
-                             {"Alk_in": (alk_in, alk_source), "NOx": (bio.nox, "calculated"),
+                             {"Alk_in": (alk_in, alk_source), "NOx": (nox, "calculated"),
                               "NO3_removed": (no3_removed, "calculated")},
-                             alk_in - ALK_PER_N_NITRIFIED * bio.nox + ALK_PER_N_DENITRIFIED * no3_removed, unit="mg/L")
+                             alk_in - ALK_PER_N_NITRIFIED * nox + ALK_PER_N_DENITRIFIED * no3_removed, unit="mg/L")
         residual = self.c("residual_alkalinity")
         alk_dose = self.calc("Alk_add", "Alkalinity to add (as CaCO3)", "Alk_add = max(0, Alk_residual − Alk)",
                              {"Alk_residual": residual, "Alk": (alk_left, "calculated")},
@@ -731,7 +731,7 @@ class ActivatedSludge(SuspendedGrowth):
         self.add_sizing("sotr", "Standard oxygen transfer rate (average)", aer["sotr"])
         self.add_sizing("air_flow", "Air flow at standard conditions (average)", aer["air"])
         self.add_sizing("air_flow_peak", "Design air flow at standard conditions (peak)", aer["air_peak"])
-        alk_out = self._alkalinity(influent, bio, reactor["no3_removed"])
+        alk_out = self._alkalinity(influent, bio.nox, reactor["no3_removed"])
 
         # --- basins ---
         self._basins(v_aer, v_anoxic, depth)

@@ -59,7 +59,7 @@ class MembraneBioreactor(SuspendedGrowth):
         aer = self._aeration(reactor["ro"], (alpha, "Krampe & Krauth (2003)"), depth, t)
         self.add_sizing("sotr", "Standard oxygen transfer rate (average)", aer["sotr"])
         self.add_sizing("air_flow", "Process air at standard conditions (average)", aer["air"])
-        alk_out = self._alkalinity(influent, bio, reactor["no3_removed"])
+        alk_out = self._alkalinity(influent, bio.nox, reactor["no3_removed"])
 
         self._basins(v_aer, reactor["anoxic_volume"], depth)
         if denit:

@@ -1,0 +1,251 @@
+"""Moving bed biofilm reactor sized by surface area loading rates (Ødegaard 2006; McQuarrie & Boltz 2011).
+
+A BOD removal reactor, then (when a nitrogen target asks for it) a
+nitrification stage of reactors in series. Carrier surface = load / SALR;
+media volume = surface / specific surface; reactor volume = media / fill
+fraction. Oxygen comes from the COD balance plus 4.57 g O2/g N nitrified
+and is supplied through medium-bubble grids (the aeration helpers of the
+activated sludge module). The biofilm solids are not retained: the effluent
+carries the influent TSS plus the solids grown, to a clarifier or DAF. For
+that separator the unit reports in ``ctx.shared``: ``mlss`` (the solids
+concentration leaving), ``ras_ratio`` = 0, ``ras_concentration`` (the
+settled sludge concentration) and ``biosolids`` (g BOD, COD, N, P per g TSS).
+
+Influent particulate BOD is taken as r_BOD·TSS (the same ratio the separator
+uses), so the soluble BOD the biofilm removes is BOD − r_BOD·TSS.
+"""
+
+from __future__ import annotations
+
+from ..cost_curves import curve_cost
+from ..quantities import Q_, Quantity
+from ..stream import Stream
+from .activated_sludge import COD_PER_VSS, O2_PER_N_NITRIFIED, SuspendedGrowth
+from .base import register
+
+
+@register
+class MovingBedBiofilmReactor(SuspendedGrowth):
+    type = "mbbr"
+    tag_prefix = "MBBR"
+
+    def size(self, influent: Stream) -> None:
+        q, q_peak = influent.flow, influent.peak_flow
+        self.packaged = q < self.c("packaged_below").quantity
+        t = float(self._temperature().magnitude)
+        bod, tss = influent.get("bod", 0.0), influent.get("tss", 0.0)
+        if bod.magnitude <= 0:
+            raise ValueError(f"{self.tag}: a biological process needs the influent BOD")
+        r_bod, ratio = self.c("solids_bod_ratio"), self.c("bcod_bod_ratio")
+
+        # --- BOD removal stage ---
+        salr = self.c("salr_bod")
+        area_c = self.calc("A_BOD", "Carrier surface for BOD removal", "A = Q·BOD/SALR_BOD",
+                           {"Q": (q, "influent"), "BOD": (bod, "influent"), "SALR_BOD": salr},
+                           q * bod / salr.quantity, unit="m**2")
+        sbod_in = self.calc("sBOD_in", "Influent soluble BOD5", "sBOD_in = max(0, BOD − r_BOD·TSS)",
+                            {"BOD": (bod, "influent"), "r_BOD": r_bod, "TSS": (tss, "influent")},
+                            max(bod - r_bod.m * tss, Q_(0.0, "mg/L")), unit="mg/L")
+        sbod_e = self.calc("sBOD_e", "Effluent soluble BOD5", "sBOD_e = min(sBOD_e,design, sBOD_in)",
+                           {"sBOD_e,design": self.c("effluent_soluble_bod"), "sBOD_in": (sbod_in, "calculated")},
+                           min(self.c("effluent_soluble_bod").quantity, sbod_in), unit="mg/L")
+        bcod_removed = self.calc("ΔbCOD", "bCOD removed by the biofilm", "ΔbCOD = r·(sBOD_in − sBOD_e)",
+                                 {"r": ratio, "sBOD_in": (sbod_in, "calculated"), "sBOD_e": (sbod_e, "calculated")},
+                                 (sbod_in - sbod_e) * ratio.m, unit="mg/L")
+        y = self.c("observed_yield")
+        fv = self.c("biomass_vss_tss")
+        solids_h = self.calc("P_X,H", "Heterotrophic biofilm solids produced", "P_X,H = Y_obs·Q·ΔbCOD",
+                             {"Y_obs": y, "Q": (q, "influent"), "ΔbCOD": (bcod_removed, "calculated")},
+                             q * bcod_removed * y.m, unit="kg/day")
+
+        # --- nitrification stage, when a nitrogen target asks for it ---
+        tkn = self._tkn(influent)
+        f_n, son = self.c("biomass_n_content"), self.c("effluent_soluble_organic_n")
+        uptake = (f_n.m * fv.m * solids_h / q).to("mg/L")
+        nitrifying = False
+        nox = Q_(0.0, "mg/L")
+        nh4_e = None
+        if tkn is not None:
+            ammonia = tkn - son.quantity - uptake
+            nitrifying = self._n_target_needs_nitrification(ammonia)
+            if nitrifying:
+                nh4_e = self.c("design_effluent_nh4").quantity
+                target = self.ctx.target("nh4_n")
+                if target is not None and target < nh4_e:
+                    nh4_e = target.to("mg/L")
+                nox = self.calc("NOx", "Ammonia-N nitrified", "NOx = TKN − sON − f_N·f_v·P_X,H/Q − N_e",
+                                {"TKN": (tkn, "calculated"), "sON": son, "f_N": f_n, "f_v": fv,
+                                 "P_X,H": (solids_h, "calculated"), "Q": (q, "influent"), "N_e": (nh4_e, "design")},
+                                max(ammonia - nh4_e, Q_(0.0, "mg/L")), unit="mg/L")
+            else:
+                nh4_e = max(ammonia, Q_(0.0, "mg/L"))
+        area_n = Q_(0.0, "m**2")
+        solids_n = Q_(0.0, "kg/day")
+        if nitrifying:
+            salr_n = self.calc("SALR_N", "Nitrification loading rate at T", "SALR_N = SALR_N,15·θ^(T − 15)",
+                               {"SALR_N,15": self.c("salr_nitrification"), "θ": self.c("theta_nitrification"),
+                                "T": (Q_(t, "degC"), "design")},
+                               self.c("salr_nitrification").quantity * self.c("theta_nitrification").m ** (t - 15.0))
+            area_n = self.calc("A_N", "Carrier surface for nitrification", "A = Q·NOx/SALR_N",
+                               {"Q": (q, "influent"), "NOx": (nox, "calculated"), "SALR_N": (salr_n, "calculated")},
+                               q * nox / salr_n, unit="m**2")
+            solids_n = self.calc("P_X,N", "Nitrifier solids produced", "P_X,N = Y_n·Q·NOx/f_v",
+                                 {"Y_n": self.c("y_aob"), "Q": (q, "influent"), "NOx": (nox, "calculated"),
+                                  "f_v": fv}, q * nox * self.c("y_aob").m / fv.m, unit="kg/day")
+
+        # --- media and reactors ---
+        sigma, fill = self.c("specific_surface"), self.c("fill_fraction")
+        stages = {"BOD removal": area_c}
+        if nitrifying:
+            stages["nitrification"] = area_n
+        volumes = {}
+        for name, area in stages.items():
+            media = self.calc(f"V_media,{name[:3]}", f"Carrier bulk volume, {name}", "V_media = A/σ",
+                              {"A": (area, "calculated"), "σ": sigma}, area / sigma.quantity, unit="m**3")
+            volumes[name] = self.calc(f"V_{name[:3]}", f"Reactor volume, {name}", "V = V_media/f",
+                                      {"V_media": (media, "calculated"), "f": fill}, media / fill.m, unit="m**3")
+        media_total = sum(((stages[k] / sigma.quantity).to("m**3") for k in stages), Q_(0.0, "m**3"))
+        v_total = sum(volumes.values(), Q_(0.0, "m**3"))
+        self.add_sizing("carrier_area", "Carrier surface area", sum(stages.values(), Q_(0.0, "m**2")), "m**2")
+        self.add_sizing("media_volume", "Carrier media (bulk volume)", media_total)
+        self.add_sizing("volume", "Total reactor volume", v_total)
+        self.add_sizing("volume_bod", "BOD removal reactor volume", volumes["BOD removal"])
+        n_series = int(self.c("nitrification_reactors").m) if nitrifying else 0
+        if nitrifying:
+            self.add_sizing("volume_nitrification", "Nitrification reactor volume", volumes["nitrification"])
+        largest = max(volumes["BOD removal"], volumes["nitrification"] / n_series if nitrifying else Q_(0, "m**3"))
+        n = self.parallel_trains(largest, self.c("max_reactor_volume"), "MBBR trains",
+                                 minimum=1 if self.packaged else int(self.c("min_trains").m))
+        reactors = n * (1 + n_series)
+        self.add_sizing("reactors", "Number of reactors", Q_(reactors, ""))
+        self.add_sizing("hrt", "Hydraulic retention time", self.calc(
+            "τ", "Hydraulic retention time", "τ = V/Q", {"V": (v_total, "calculated"), "Q": (q, "influent")},
+            v_total / q, unit="hour"))
+        depth = self.c("side_water_depth").quantity
+        floor = (v_total / depth).to("m**2")
+        self.add_equipment("-01", f"MBBR reactor, {volumes['BOD removal'].magnitude / n:,.0f} m3 (BOD)"
+                           + (f" + {n_series} × {volumes['nitrification'].magnitude / n / n_series:,.0f} m3 "
+                              "(nitrification)" if nitrifying else "") + f" per train, {depth.magnitude:g} m SWD",
+                           quantity=reactors, capacity=(v_total / reactors).to("m**3"),
+                           material="welded steel, coated" if self.packaged else "reinforced concrete")
+        self.add_equipment("-02", f"Carrier media, {sigma.quantity.magnitude:g} m2/m3 protected surface",
+                           quantity=1, capacity=media_total, material="HDPE")
+
+        # --- oxygen and aeration ---
+        ro_c = self.calc("R_o,BOD", "Oxygen demand of BOD removal", "R_o = Q·ΔbCOD − 1.42·f_v·P_X,H",
+                         {"Q": (q, "influent"), "ΔbCOD": (bcod_removed, "calculated"), "f_v": fv,
+                          "P_X,H": (solids_h, "calculated")},
+                         q * bcod_removed - COD_PER_VSS * fv.m * solids_h, unit="kg/hour")
+        aer = self._aeration(ro_c, self.c("alpha"), depth, t, label="BOD removal", do_name="do_carbon")
+        air, air_peak, sotr = aer["air"], aer["air_peak"], aer["sotr"]
+        if nitrifying:
+            ro_n = self.calc("R_o,N", "Oxygen demand of nitrification", "R_o = 4.57·Q·NOx",
+                             {"Q": (q, "influent"), "NOx": (nox, "calculated")}, O2_PER_N_NITRIFIED * q * nox,
+                             unit="kg/hour")
+            aer_n = self._aeration(ro_n, self.c("alpha"), depth, t, label="nitrification", do_name="do_nitrification")
+            air, air_peak, sotr = air + aer_n["air"], air_peak + aer_n["air_peak"], sotr + aer_n["sotr"]
+            self.add_sizing("oxygen_demand", "Oxygen demand (average)", ro_c + ro_n, "kg/hour")
+        else:
+            self.add_sizing("oxygen_demand", "Oxygen demand (average)", ro_c, "kg/hour")
+        self.add_sizing("sotr", "Standard oxygen transfer rate (average)", sotr, "kg/hour")
+        self.add_sizing("air_flow", "Air flow at standard conditions (average)", air, "m**3/hour")
+        self.add_sizing("air_flow_peak", "Design air flow at standard conditions (peak)", air_peak, "m**3/hour")
+        self.add_equipment("-03", "Medium-bubble aeration grid", quantity=reactors, capacity=(floor / reactors).to("m**2"),
+                           material="AISI 316 stainless steel")
+        self._blowers = self._add_blowers("-04", air, air_peak, aer["submergence"], aer["p_ratio"],
+                                          "Aeration blower")
+        self.notes.append("The air supply must also keep the carriers circulating; confirm the mixing air with the "
+                          "media supplier. Fine screening (≤ 6 mm) upstream protects the sieves.")
+
+        # --- media-retention sieves at every reactor outlet, sized on the peak flow ---
+        sieve = self.calc("A_sieve", "Sieve area per reactor outlet", "A = Q_peak/(N·v_sieve)",
+                          {"Q_peak": (q_peak, "influent peak"), "N": (Q_(n, ""), "calculated"),
+                           "v_sieve": self.c("sieve_loading")}, q_peak / n / self.c("sieve_loading").quantity,
+                          unit="m**2")
+        self.add_sizing("sieve_area", "Sieve area per reactor outlet", sieve)
+        self.add_equipment("-05", "Media-retention sieve (cylindrical wedge wire)", quantity=reactors, capacity=sieve,
+                           material="AISI 316 stainless steel")
+
+        alk_out = self._alkalinity(influent, nox, Q_(0.0, "mg/L"))
+        self._effluent(influent, tss, sbod_e, r_bod.m, solids_h + solids_n, fv.m, bcod_removed, nh4_e, nox, alk_out)
+        self._n_series, self._floor = n_series, floor
+        if self.packaged:
+            self.notes.append(f"Average flow {q.magnitude:,.0f} m3/d is below "
+                              f"{self.c('packaged_below').quantity.magnitude:g} m3/d: a containerised MBBR is used.")
+        if nitrifying and self.ctx.target("tn") is not None:
+            tn_e = self.effluent.get("tn") if self.effluent else None
+            if tn_e is not None and tn_e > self.ctx.target("tn"):
+                self.ctx.warnings.append(f"{self.tag}: the MBBR nitrifies but does not denitrify; the TN target needs a "
+                                         "pre-anoxic MBBR stage or another process.")
+
+    def _n_target_needs_nitrification(self, ammonia: Quantity) -> bool:
+        target_nh4, target_tn = self.ctx.target("nh4_n"), self.ctx.target("tn")
+        if target_nh4 is not None and ammonia > target_nh4:
+            return True
+        return target_tn is not None and ammonia > target_tn
+
+    def _effluent(self, influent: Stream, tss: Quantity, sbod_e: Quantity, r_bod: float, solids: Quantity,
+                  fv: float, bcod_removed: Quantity, nh4_e: Quantity | None, nox: Quantity, alk_out: Quantity) -> None:
+        q = influent.flow
+        self.generated["tss"] = solids.to("kg/day")
+        tss_out = self.calc("TSS_out", "Solids leaving to the separator", "TSS_out = TSS_in + P_X/Q",
+                            {"TSS_in": (tss, "influent"), "P_X": (solids, "calculated"), "Q": (q, "influent")},
+                            tss + solids / q, unit="mg/L")
+        changes: dict[str, Quantity] = {
+            "tss": tss_out,
+            "bod": self.calc("BOD_out", "BOD5 leaving (soluble + particulate)", "BOD_out = sBOD_e + r_BOD·TSS_out",
+                             {"sBOD_e": (sbod_e, "calculated"), "r_BOD": self.c("solids_bod_ratio"),
+                              "TSS_out": (tss_out, "calculated")}, sbod_e + r_bod * tss_out, unit="mg/L"),
+        }
+        if influent.get("cod") is not None:
+            oxidised = bcod_removed - COD_PER_VSS * fv * (self.generated["tss"] / q)
+            changes["cod"] = self.calc("COD_out", "COD leaving (COD balance)", "COD_out = COD_in − (ΔbCOD − 1.42·f_v·P_X/Q)",
+                                       {"COD_in": (influent.get("cod"), "influent"), "ΔbCOD": (bcod_removed, "calculated"),
+                                        "P_X": (solids, "calculated"), "Q": (q, "influent")},
+                                       max(influent.get("cod") - oxidised, Q_(0.0, "mg/L")), unit="mg/L")
+        if nh4_e is not None:
+            changes["nh4_n"] = nh4_e
+            changes["no3_n"] = influent.get("no3_n", 0.0) + nox
+        if influent.get("alkalinity") is not None or nox.magnitude > 0:
+            changes["alkalinity"] = alk_out
+        if "tds" in self.generated:
+            changes["tds"] = influent.get("tds") + self.generated["tds"] / q
+        self.effluent = influent.derive(**changes)
+        for p in ("bod", "cod", "nh4_n"):
+            c_in, c_out = influent.get(p), self.effluent.get(p)
+            if c_in is not None and c_out is not None and c_in.magnitude > 0:
+                self.removals[p] = max(0.0, 1.0 - (c_out / c_in).to("").magnitude)
+        # Particulate N is what the total keeps beyond the soluble forms (influent organic N and biomass N).
+        n_ratio = self.c("biomass_n_content").m * fv
+        if influent.get("tn") is not None and nh4_e is not None:
+            soluble = nh4_e + changes["no3_n"] + self.c("effluent_soluble_organic_n").quantity
+            n_ratio = (max(influent.get("tn") - soluble, Q_(0.0, "mg/L")) / tss_out).to("").magnitude
+        p_ratio = self.c("biomass_p_content").m * fv
+        self.ctx.shared.update({
+            "mlss": tss_out, "ras_ratio": Q_(0.0, ""),
+            "ras_concentration": self.c("settled_sludge_concentration").quantity,
+            "biosolids": {"bod": r_bod, "cod": COD_PER_VSS * fv, "tn": n_ratio, "tp": p_ratio},
+        })
+
+    def cost(self) -> None:
+        media = self.sizing["media_volume"].quantity
+        if self.packaged:
+            assert self.influent is not None
+            self.curve_cost("packaged_plant", self.influent.flow)
+            media_cost = curve_cost(self.cost_curve("media"), media, log=self.log, unit_tag=self.tag,
+                                    warnings=self.ctx.warnings, label="Carrier media in the package (for replacement)")
+        else:
+            reactors = int(self.sizing["reactors"].quantity.magnitude)
+            self.curve_cost("basin", self.sizing["volume"].quantity / reactors, count=reactors, category="civil")
+            media_cost = self.curve_cost("media", media, category="media")
+            self.curve_cost("aeration_grid", self._floor / reactors, count=reactors)
+            self.curve_cost("sieve", self.sizing["sieve_area"].quantity, count=reactors)
+            duty, each = self._blowers
+            self.curve_cost("blower", each, count=duty + 1)
+            if self._dosing is not None:
+                self.curve_cost("dosing_system", self._dosing)
+        life = self.c("media_life")
+        self.add_opex("replacement", f"Carrier media replacement over {life.quantity.magnitude:g} years",
+                      self.calc("C_repl", "Carrier media replacement (yearly)", "C_repl = C_media/life",
+                                {"C_media": (media_cost, "cost curve"), "life": life}, media_cost / life.quantity,
+                                unit="USD/year"))
