@@ -20,7 +20,7 @@ def test_removal_at_two_hours_matches_the_textbook_curve():
 
 def test_municipal_plant_sizing_sludge_and_balance():
     # 20,000 m3/d, PF 2: A_avg = 20,000/40 = 500 m2, A_peak = 40,000/100 = 400 m2 → 500 m2;
-    # Q > 380 m3/d → 2 clarifiers (Ten States §71) of 250 m2, D = √(4 × 250/π) = 17.84 m.
+    # Q > 380 m3/d → 2 clarifiers (Ten States Standards 2014, Ch. 70) of 250 m2, D = √(4 × 250/π) = 17.84 m.
     # SWD 4 m: t = 2,000/20,000 d = 2.4 h → R_TSS = 2.4/(0.0075 + 0.0336) = 58.39 %, R_BOD = 2.4/0.066 = 36.36 %.
     # Effluent TSS = 220 × 0.4161 = 91.5 mg/L; solids to sludge = 20,000 × (220 − 91.53) g/m3 = 2,569 kg/d, which
     # at 5 % solids (whose own water also carries 91.5 mg/L) is 2,574 kg/d in 51.5 m3/d.

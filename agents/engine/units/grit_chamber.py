@@ -185,7 +185,7 @@ class GritChamber(UnitProcess):
         self.add_power("Vortex paddle drives (continuous)", paddle * n, paddle * n)
         self.add_power("Grit pumps and classifier (intermittent)", pump * (n + 1) + classifier, (pump * n + classifier) * op)
         if n == 1:
-            self.notes.append("Single vortex unit with a bypass channel (Ten States Standards §63).")
+            self.notes.append("Single vortex unit with a bypass channel (Ten States Standards 2014, Ch. 60).")
 
     def cost(self) -> None:
         if self.kind == "aerated":

@@ -1,4 +1,4 @@
-"""Circular primary clarifier (Metcalf & Eddy 5th ed., Ch. 5; Ten States Standards §71–72).
+"""Circular primary clarifier (Metcalf & Eddy 5th ed., Ch. 5; Ten States Standards 2014, Ch. 70).
 
 Area from the larger of the average and peak overflow-rate requirements;
 removal from the detention time at average flow with the textbook curve
