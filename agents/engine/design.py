@@ -36,6 +36,7 @@ from .units import UNIT_TYPES, UnitProcess
 
 PLANT = "PLANT"
 MAX_PASSES = 8
+_CONSERVED = ("water", "tss", "tds")
 # Side streams by where they go.
 SLUDGE_KINDS = frozenset({"sludge", "float", "scum", "underflow"})
 RETURN_KINDS = frozenset({"filtrate", "supernatant", "centrate", "overflow", "decant"})
@@ -200,24 +201,26 @@ class _Designer:
         sludge_units: list[UnitProcess] = []
         if plan.units and sludge:
             s_in = mix(sludge, name="Combined sludge", kind="sludge")
+            onward: list[Stream] = []
             for t, tag in zip(plan.units, self._tags(plan.units, 201)):
                 unit = UNIT_TYPES[t](ctx, tag)
-                liquid = unit.run(s_in)
+                unit.run(s_in)
                 sludge_units.append(unit)
-                returns.append(liquid)
-                onward = []
-                for side in unit.side_streams:
-                    if side.kind in SLUDGE_KINDS:
-                        onward.append(side)
-                    elif side.kind in RETURN_KINDS:
-                        returns.append(side)
+                assert unit.effluent is not None
+                outputs = [unit.effluent, *unit.side_streams]
+                # The thickest sludge goes on; any thinner sludge stream goes back like a filtrate.
+                onward = sorted((o for o in outputs if o.kind in SLUDGE_KINDS), key=lambda o: -_concentration(o))[:1]
+                for o in outputs:
+                    if any(o is x for x in onward):
+                        continue
+                    if o.kind in RETURN_KINDS or o.kind in SLUDGE_KINDS or o.kind == "water":
+                        returns.append(o)
                     else:
-                        outlets.append(side)
+                        outlets.append(o)
                 if not onward:
                     break
-                s_in = onward[0] if len(onward) == 1 else mix(onward, name="Sludge", kind="sludge")
-            else:
-                outlets.extend(x for x in sludge_units[-1].side_streams if x.kind in SLUDGE_KINDS)
+                s_in = onward[0]
+            outlets.extend(onward)  # sludge still leaving the last unit is hauled
         else:
             outlets.extend(sludge)
         p = _Pass(ctx, main + sludge_units, main, sludge_units, raw, head, effluent, outlets, returns, plan, dry,
@@ -268,6 +271,8 @@ class _Designer:
         scale, returned, blend = 1.0, None, 0.0
         info: dict[str, Any] = {"passes": 0, "converged": True}
         blend_note = ""
+        history: list[tuple[dict[str, float], dict[str, float]]] = []  # (assumed, obtained) returned loads
+        base_per_scale: dict[str, float] | None = None
         for n in range(1, MAX_PASSES + 1):
             p = self.run(scale, returned, blend)
             info["passes"] = n
@@ -276,13 +281,20 @@ class _Designer:
             # Returned streams: converged when they match what was assumed.
             out = mix(p.returns, name="Returned streams") if p.returns else None
             if out is not None or returned is not None:
-                base = {x: _load(p.raw, x) + sum(_generated(u, x) for u in p.units) for x in ("water", "tss", "tds")}
-                for x in ("water", "tss", "tds"):
-                    if abs(_load(out, x) - _load(returned, x)) > tol * max(base[x], 1e-9):
-                        done = False
-                if not done:
-                    returned = self._next_returns(out, returned, base) if n == 1 else out
-
+                # Loads as fractions of the plant's own, so that a change of feed flow
+                # between passes does not read as a change of the recycle.
+                # The reference loads are those of the first pass (the plant's raw load plus
+                # what its units form), kept fixed so that the secant sees only the recycle.
+                if base_per_scale is None:
+                    base_per_scale = {x: max(_load(p.raw, x) + sum(_generated(u, x) for u in p.units), 1e-9) / scale
+                                      for x in _CONSERVED}
+                base = {x: base_per_scale[x] * scale for x in _CONSERVED}
+                assumed = {x: _load(returned, x) / base[x] for x in _CONSERVED}
+                obtained = {x: _load(out, x) / base[x] for x in _CONSERVED}
+                history.append((assumed, obtained))
+                if any(abs(obtained[x] - assumed[x]) > tol for x in _CONSERVED):
+                    done = False
+                    returned = self._next_returns(out, history, base)
             # Blending: the bypass that takes the product to the design fraction of its limits.
             if self.candidate.blend and p.ro is not None:
                 new_blend, blend_note = self._blend_fraction(p)
@@ -310,14 +322,43 @@ class _Designer:
         return p, info
 
     @staticmethod
-    def _next_returns(out: Stream | None, assumed: Stream | None, base: dict[str, float]) -> Stream | None:
-        """After the first pass: R* ≈ R₁ / (1 − g), g = share of each load entering the plant that came back."""
+    def _next_returns(out: Stream | None, history: list[tuple[dict[str, float], dict[str, float]]],
+                      base: dict[str, float]) -> Stream | None:
+        """The returned streams to assume next (loads as fractions of the plant's).
+
+        Returned solids are a function of the solids assumed to return, T = f(T_in),
+        with a slope g (the share of a returned load that comes back again): after
+        the first pass g is taken as the share of the plant's solids that came
+        back, after that as the secant of the last two passes (Wegstein's method),
+        T_next = T_in + (f(T_in) − T_in) / (1 − g). The returned water is mostly
+        the water of the sludge, so it follows the solids; dissolved solids keep
+        their concentration in it. Without solids in the returns the water is
+        extrapolated the same way as the solids.
+        """
         if out is None:
             return None
-        gains = {x: min(_load(out, x) / base[x], 0.5) if base[x] > 0 else 0.0 for x in ("water", "tss", "tds")}
-        flow = _load(out, "water") / (1.0 - gains["water"])
-        loads = {x: _load(out, x) / (1.0 - gains[x]) for x in ("tss", "tds") if x in out.quality}
-        return _scaled(out, flow=flow, loads=loads)
+        assumed, obtained = history[-1]
+
+        def wegstein(x: str) -> float:
+            if len(history) == 1:
+                g = obtained[x]
+            else:
+                prev_in, prev_out = history[-2][0][x], history[-2][1][x]
+                step = assumed[x] - prev_in
+                g = (obtained[x] - prev_out) / step if abs(step) > 1e-12 else 0.0
+            g = min(max(g, 0.0), 0.9)
+            return max(assumed[x] + (obtained[x] - assumed[x]) / (1.0 - g), 0.0)
+
+        if obtained["tss"] > 0:
+            tss = wegstein("tss")
+            water = obtained["water"] * tss / obtained["tss"]
+        else:
+            tss, water = 0.0, wegstein("water")
+        flow = water * base["water"]
+        loads = {"tss": tss * base["tss"]}
+        if "tds" in out.quality and obtained["water"] > 0:
+            loads["tds"] = obtained["tds"] * base["tds"] * water / obtained["water"]
+        return _scaled(out, flow=flow, loads={x: v for x, v in loads.items() if x in out.quality})
 
     def _blend_fraction(self, p: _Pass) -> tuple[float, str]:
         """Bypass fraction f of the RO feed so that every limited parameter stays within its design fraction."""
@@ -354,6 +395,11 @@ class _Designer:
                    f"({threshold_source('blend_design_fraction')}).")
 
 
+def _concentration(s: Stream) -> float:
+    c = s.quality.get("tss")
+    return 0.0 if c is None else float(c.m_as("mg/L"))
+
+
 def _generated(u: UnitProcess, x: str) -> float:
     g = u.generated.get(x)
     if g is None:
@@ -370,8 +416,11 @@ def _assign_streams(p: _Pass) -> list[Stream]:
     first = p.main[0].tag if p.main else ""
     sludge_first = p.sludge_units[0].tag if p.sludge_units else ""
 
+    def among(s: Stream, group: list[Stream]) -> bool:
+        return any(s is x for x in group)
+
     def add(s: Stream, source: str, destination: str) -> None:
-        if any(s is x for x in streams):
+        if among(s, streams):
             return
         s.id, s.source, s.destination = f"S{len(streams) + 1}", source, destination
         streams.append(s)
@@ -380,31 +429,21 @@ def _assign_streams(p: _Pass) -> list[Stream]:
     for i, u in enumerate(p.main):
         nxt = p.main[i + 1].tag if i + 1 < len(p.main) else ""
         if u is p.ro and p.bypass is not None:
-            prev = p.main[i - 1].tag if i > 0 else ""
-            add(p.bypass, prev, nxt)
+            add(p.bypass, p.main[i - 1].tag if i > 0 else "", nxt)
         assert u.effluent is not None
         add(u.effluent, u.tag, nxt)
         for side in u.side_streams:
-            if any(side is x for x in p.returns):
+            if among(side, p.returns):
                 add(side, u.tag, first)
-            elif side.kind in SLUDGE_KINDS and sludge_first:
+            elif side.kind in SLUDGE_KINDS and sludge_first and not among(side, p.outlets):
                 add(side, u.tag, sludge_first)
             else:
                 add(side, u.tag, "")
     for i, u in enumerate(p.sludge_units):
         nxt = p.sludge_units[i + 1].tag if i + 1 < len(p.sludge_units) else ""
         assert u.effluent is not None
-        add(u.effluent, u.tag, first if any(u.effluent is x for x in p.returns) else "")
-        for side in u.side_streams:
-            if any(side is x for x in p.returns):
-                add(side, u.tag, first)
-            elif side.kind in SLUDGE_KINDS and nxt:
-                add(side, u.tag, nxt)
-            else:
-                add(side, u.tag, "")
-    if p.effluent.source == "" and p.effluent is not p.raw:
-        # A blended product is a mixture leaving the RO and the bypass together.
-        add(p.effluent, p.main[-1].tag if p.main else "", "")
+        for out in (u.effluent, *u.side_streams):
+            add(out, u.tag, first if among(out, p.returns) else ("" if among(out, p.outlets) else nxt))
     # Units pass their influent's name on to what they make; name streams by where they come from.
     inherited = {p.raw.name, p.head.name, ""}
     for u in p.units:
@@ -416,7 +455,7 @@ def _assign_streams(p: _Pass) -> list[Stream]:
             s.name = f"{s.source} {s.kind}" if s.source else s.kind
         if not s.destination and s is not p.effluent and s.kind in _OUTLET_NAMES and "(" not in s.name:
             s.name = f"{s.name} ({_OUTLET_NAMES[s.kind]})"
-    p.effluent.name = "Treated water"
+    p.effluent.name = "Treated water (blended)" if p.bypass is not None and p.main[-1] is p.ro else "Treated water"
     return streams
 
 

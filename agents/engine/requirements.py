@@ -148,6 +148,16 @@ def _short(value: Any) -> str:
     return text if len(text) <= 60 else text[:57] + "…"
 
 
+def _parse(raw: Any, unit: str | None, name: str) -> Quantity:
+    """parse_quantity, with the odd exception pint's tokenizer raises on garbage turned into plain words."""
+    try:
+        return parse_quantity(raw, unit, name=name)
+    except QuantityError:
+        raise
+    except Exception as exc:
+        raise QuantityError(f"{name}: cannot read {_short(raw)} as a number with a unit ({type(exc).__name__})") from None
+
+
 def parse_parameter(parameter: str, raw: Any, *, name: str) -> Quantity:
     """A water-quality value in the parameter's unit; raises QuantityError in plain words."""
     unit = _unit_of(parameter)
@@ -166,13 +176,7 @@ def parse_parameter(parameter: str, raw: Any, *, name: str) -> Quantity:
         value = text
     if isinstance(value, dict) and "value" in value and parameter == "coliforms" and value.get("unit"):
         value = {**value, "unit": re.sub(r"(?i)\s*/\s*\(?\s*100\s*m[lL]\s*\)?", "/dL", str(value["unit"]))}
-    try:
-        q = parse_quantity(value, unit if unit not in ("dimensionless", "degC") else (None if unit == "dimensionless" else unit),
-                           name=name)
-    except QuantityError:
-        raise
-    except Exception as exc:  # pint raises a few bare exceptions on odd unit text
-        raise QuantityError(f"{name}: cannot read {_short(raw)} as a value in {unit} ({exc})") from None
+    q = _parse(value, None if unit == "dimensionless" else unit, name)
     if unit == "dimensionless":
         if not q.dimensionless:
             raise QuantityError(f"{name}: {parameter} is a plain number, got {_short(raw)}")
@@ -201,7 +205,7 @@ def _check_value(parameter: str, q: Quantity, name: str, *, limit: bool) -> str 
 
 
 def _parse_positive(raw: Any, unit: str, name: str, *, allow_zero: bool = False) -> Quantity:
-    q = parse_quantity(raw, unit, name=name)
+    q = _parse(raw, unit, name)
     m = float(q.magnitude)
     if m < 0 or (m == 0 and not allow_zero):
         raise QuantityError(f"{name}: must be {'zero or more' if allow_zero else 'greater than zero'} (got {_short(raw)})")
@@ -248,12 +252,12 @@ class Flow(_Model):
     @field_validator("average", mode="before")
     @classmethod
     def _average(cls, v: Any) -> Quantity:
-        return _parse_positive(v, "m**3/day", "flow.average").to("m**3/day")
+        return _parse_positive(v, "m3/d", "flow.average").to("m**3/day")
 
     @field_validator("peak", mode="before")
     @classmethod
     def _peak(cls, v: Any) -> Quantity | None:
-        return None if v is None else _parse_positive(v, "m**3/day", "flow.peak").to("m**3/day")
+        return None if v is None else _parse_positive(v, "m3/d", "flow.peak").to("m**3/day")
 
     @field_validator("peak_factor", mode="before")
     @classmethod
@@ -365,7 +369,7 @@ class Location(_Model):
     def _temperature(cls, v: Any) -> Quantity | None:
         if v is None:
             return None
-        q = parse_quantity(v, "degC", name="location.temperature").to("degC")
+        q = _parse(v, "degC", "location.temperature").to("degC")
         if not 0.0 <= q.magnitude <= 45.0:
             raise QuantityError(f"location.temperature: the design water temperature must be between 0 and 45 °C "
                                 f"(got {fmt(q)})")
@@ -385,7 +389,7 @@ class Economics(_Model):
     def _rate(cls, v: Any) -> Quantity | None:
         if v is None:
             return None
-        q = parse_quantity(v, None, name="economics.discount_rate")
+        q = _parse(v, None, "economics.discount_rate")
         if not q.dimensionless:
             raise QuantityError(f"economics.discount_rate: must be a fraction or a percentage such as 0.08 or \"8 %\" "
                                 f"(got {_short(v)})")
@@ -401,7 +405,7 @@ class Economics(_Model):
     def _life(cls, v: Any) -> Quantity | None:
         if v is None:
             return None
-        q = parse_quantity(v, "year", name="economics.plant_life").to("year")
+        q = _parse(v, "year", "economics.plant_life").to("year")
         if not 1.0 <= q.magnitude <= 100.0:
             raise QuantityError(f"economics.plant_life: must be between 1 and 100 years (got {_short(v)})")
         return q

@@ -476,7 +476,8 @@ def _raw_water_plan(r: Resolved) -> tuple[list[Step | Choice], list[str], dict[s
         what = f"iron {iron:g} mg/L, manganese {manganese:g} mg/L" if iron_mn else "turbidity"
         plan.append(Step(("media_filtration",), f"Oxidation and media filtration remove {what} "
                                                 f"({threshold_source('iron_for_filtration')})."))
-    if (need("color") or need("toc")) and not ro:
+    # Coagulation removes most colour from surface water (MWH 3rd ed., Ch. 9); carbon is for organics it leaves.
+    if (need("toc") or (need("color") and src != "surface_water")) and not ro:
         plan.append(Step(("gac",), "Colour and natural organic matter are adsorbed on granular activated carbon "
                                    "(MWH 3rd ed., Ch. 15)."))
     if soften and boiler:
