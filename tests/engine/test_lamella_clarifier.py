@@ -40,3 +40,18 @@ def test_a_lower_loading_override_enlarges_the_plates_only():
     unit = UnitCase("lamella_clarifier", stream, overrides={"projected_area_loading": "0.5 m/h"}).run()
     assert unit.sizing["projected_area"].quantity == Q_(200, "m**2")
     assert unit.removals["tss"] == 0.6
+
+
+def test_the_coagulation_is_used_up_by_the_first_separation():
+    from agents.engine.context import DesignContext
+    from agents.engine.units import UNIT_TYPES
+
+    ctx = DesignContext()
+    stream = make_stream("2000 m3/d", peak_factor=1.2, tss=250, bod=200)
+    stream = UNIT_TYPES["coagulation_flocculation"](ctx, "CFL-101").run(stream)
+    first = UNIT_TYPES["lamella_clarifier"](ctx, "LAM-101")
+    stream = first.run(stream)
+    second = UNIT_TYPES["lamella_clarifier"](ctx, "LAM-102")
+    second.run(stream)
+    assert first.removals["tss"] == 0.9 and second.removals["tss"] == 0.6
+    assert "coagulation" not in ctx.shared

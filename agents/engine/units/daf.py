@@ -7,8 +7,9 @@ pressure in atm). The flotation area is the larger of the hydraulic
 requirement on Q + R and the solids-loading requirement, both at peak flow.
 
 Removals depend on chemical conditioning: a coagulation unit upstream
-(``ctx.shared["coagulation"]``) or the DAF's own in-line dosing gives the
-with-chemicals removals; otherwise the plain ones apply. The float carries
+(``ctx.shared["coagulation"]``, consumed here because the floc leaves with
+the float) or the DAF's own in-line dosing gives the with-chemicals removals;
+otherwise the plain ones apply. The float carries
 the removed TSS and FOG at the float's dry-solids fraction.
 """
 
@@ -50,7 +51,8 @@ class DissolvedAirFlotation(UnitProcess):
         self._equipment(q_peak, recycle)
 
     def _condition(self, influent: Stream, q_peak: Quantity) -> Stream:
-        upstream = self.ctx.shared.get("coagulation")
+        # The conditioning is used up by the first separation after it: the floc leaves here.
+        upstream = self.ctx.shared.pop("coagulation", None)
         if upstream:
             self.conditioned = "upstream"
             self.notes.append(f"Feed conditioned by {upstream['tag']} ({upstream['coagulant'].replace('_', ' ')}); "
@@ -63,7 +65,9 @@ class DissolvedAirFlotation(UnitProcess):
                              q_peak * self.c("flocculation_tube_time").quantity, unit="m**3")
             self.add_sizing("flocculation_tube", "In-line flocculation tube / tank volume", tube)
             self.notes.append("In-line coagulant and polymer dosing ahead of a flocculation tube; with-chemicals removals apply.")
-            return dose_chemicals(self, influent, "DAF in-line conditioning")
+            conditioned = dose_chemicals(self, influent, "DAF in-line conditioning")
+            self.ctx.shared.pop("coagulation", None)
+            return conditioned
         self.conditioned = ""
         self.notes.append("No chemical conditioning; plain-flotation removals apply.")
         return influent

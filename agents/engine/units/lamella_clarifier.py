@@ -45,7 +45,9 @@ class LamellaClarifier(UnitProcess):
                            {"A_p,each": (a_each, "calculated"), "θ": theta}, a_each / math.cos(angle), unit="m**2")
         self.add_sizing("plate_area", "Plate surface of each unit (one face)", plates)
 
-        chem = bool(self.ctx.shared.get("coagulation"))
+        # The conditioning is used up by the first separation after it: the floc settles here.
+        upstream = self.ctx.shared.pop("coagulation", None)
+        chem = bool(upstream)
         suffix = "chemical" if chem else "plain"
         changes: dict[str, Quantity | None] = {}
         r_bod = self.c(f"bod_removal_{suffix}").m
@@ -57,7 +59,7 @@ class LamellaClarifier(UnitProcess):
             changes["tp"] = influent.get("tp") * (1 - self.c("tp_removal_chemical").m)
             self.removals["tp"] = self.c("tp_removal_chemical").m
         if chem:
-            self.notes.append(f"Coagulated feed ({self.ctx.shared['coagulation']['tag']}); with-chemicals removals apply.")
+            self.notes.append(f"Coagulated feed ({upstream['tag']}); with-chemicals removals apply.")
         else:
             self.notes.append("Feed not chemically conditioned; plain-settling removals apply.")
         _, sludge = self.separate_solids(influent, self.c(f"tss_removal_{suffix}").m, self.c("sludge_solids").m,

@@ -67,6 +67,12 @@ class PrimaryClarifier(UnitProcess):
                                      f"{self.c('max_weir_loading').quantity.magnitude:g} m3/m·d; use an inboard double launder "
                                      f"({self.c('max_weir_loading').source}).")
 
+        upstream = self.ctx.shared.pop("coagulation", None)
+        if upstream:
+            # The floc settles here, so the conditioning is used up; chemically enhanced
+            # primary removals are not credited (the plain curve is conservative).
+            self.notes.append(f"Coagulated feed from {upstream['tag']}: the plain-settling removal curve is applied "
+                              "(chemically enhanced primary treatment would remove more).")
         r_tss = self._removal("R_TSS", "TSS", t, "tss_removal_a", "tss_removal_b")
         r_bod = self._removal("R_BOD", "BOD", t, "bod_removal_a", "bod_removal_b")
         changes: dict[str, Quantity | None] = {}
