@@ -35,6 +35,13 @@ def water_viscosity(temperature_c: float) -> float:
     return VISCOSITY_A * 10 ** (VISCOSITY_B / (temperature_c + 273.15 - VISCOSITY_C))
 
 
+def blower_power(air: Quantity, discharge_gauge: Quantity, efficiency: float) -> Quantity:
+    """Adiabatic compression power of air drawn at 20 °C and 1 atm (M&E 5th ed., Eq. 5-77)."""
+    w = (air * AIR_DENSITY).to("kg/s").magnitude
+    ratio = ((ATMOSPHERE + discharge_gauge) / ATMOSPHERE).to("").magnitude
+    return Q_(w * R_GAS * 293.15 / (M_AIR * ADIABATIC_N * efficiency) * (ratio ** ADIABATIC_N - 1.0), "kW")
+
+
 @register
 class Ultrafiltration(UnitProcess):
     type = "ultrafiltration"
@@ -198,17 +205,12 @@ class Ultrafiltration(UnitProcess):
         air = self.calc("Q_air", "Air scour flow (one rack)", "Q_air = q_air · N_mod,rack",
                         {"q_air": self.c("air_scour_rate"), "N_mod,rack": (Q_(per_rack, ""), "calculated")},
                         self.c("air_scour_rate").quantity * per_rack, unit="m**3/h")
-        p2 = ATMOSPHERE + self.c("air_scour_pressure").quantity
         eff = self.c("blower_efficiency")
-        w_mass = (air * AIR_DENSITY).to("kg/s").magnitude
-        p_blower = Q_(w_mass * R_GAS * 293.15 / (M_AIR * ADIABATIC_N * eff.m)
-                      * ((p2 / ATMOSPHERE).to("").magnitude ** ADIABATIC_N - 1.0), "kW")
         p_blower = self.calc("P_air", "Air scour blower power (adiabatic, M&E Eq. 5-77)",
-                             "P = w·R·T1/(M_air·n·e)·[(p2/p1)^n − 1]",
-                             {"w": (Q_(w_mass, "kg/s"), "calculated", "air mass flow"),
-                              "T1": (Q_(20.0, "degC"), "design", "inlet air temperature"),
-                              "e": eff, "p2": (p2, "calculated", "discharge pressure, absolute")},
-                             p_blower, unit="kW")
+                             "P = w·R·T1/(M_air·n·e)·[(p2/p1)^n − 1], n = 0.283",
+                             {"Q_air": (air, "calculated"), "T1": (Q_(20.0, "degC"), "design", "inlet air temperature"),
+                              "e": eff, "p2 − p1": self.c("air_scour_pressure")},
+                             blower_power(air, self.c("air_scour_pressure").quantity, eff.m), unit="kW")
         duty_fraction = (n_bw * duty * self.c("air_scour_time").quantity).to("")
         w_air = self.calc("W_air", "Air scour blower, average power", "W = P · n_bw · N_duty · t_air / 1 d",
                           {"P": (p_blower, "calculated"), "n_bw": (n_bw, "calculated"),

@@ -1,0 +1,231 @@
+"""Rapid dual-media filtration, gravity or pressure (MWH 3rd ed. ch. 11; Ten States Standards; M&E 5th ed. ch. 11).
+
+The filter area meets the design (peak) flow at the filtration rate with one
+filter out of service for backwashing (Ten States Standards). Runs end at the
+maximum run length or when the bed has stored its solids capacity, whichever
+comes first; each wash uses the backwash rate for the wash time plus a
+filter-to-waste period, all from filtered water, and the waste carries the
+solids retained. Small plants get shop-built vertical pressure filters.
+"""
+
+from __future__ import annotations
+
+import math
+
+from ..quantities import Q_, Quantity
+from ..stream import Stream
+from .base import UnitProcess, register
+from .reverse_osmosis import motor_rating
+from .ultrafiltration import blower_power
+
+
+@register
+class MediaFiltration(UnitProcess):
+    type = "media_filtration"
+    tag_prefix = "MF"
+
+    def size(self, influent: Stream) -> None:
+        q_avg = influent.flow.to("m**3/day")
+        q_peak = self.calc("Q_pk", "Design (peak) flow", "Q_pk = PF · Q",
+                           {"PF": (Q_(influent.peak_factor, ""), "design", "peak factor"),
+                            "Q": (q_avg, "design", "average flow")}, influent.peak_flow, unit="m**3/day")
+        rate = self.c("filtration_rate_potable") if self.ctx.destination == "potable" else self.c("filtration_rate")
+        area_req = self.calc("A_req", "Filter area in service (one filter out)", "A = Q_pk / v",
+                             {"Q_pk": (q_peak, "calculated"), "v": rate}, q_peak / rate.quantity, unit="m**2")
+        self.packaged = q_avg < self.c("packaged_below").quantity
+        if self.packaged:
+            d_max = self.c("max_vessel_diameter")
+            a_max = math.pi / 4 * d_max.quantity**2
+            what = "pressure filters"
+        else:
+            a_max = self.c("max_filter_area")
+            what = "gravity filters"
+        in_service = self.parallel_trains(area_req, a_max, f"{what} in service",
+                                          minimum=int(self.c("min_filters").m) - 1)
+        n = in_service + 1
+        self.trains = n
+        a = self.calc("a", "Area of each filter", "a = A / (N − 1)",
+                      {"A": (area_req, "calculated"), "N": (Q_(n, ""), "calculated", "filters incl. one in backwash")},
+                      area_req / in_service, unit="m**2")
+        self.add_sizing("filters", f"Number of {what}", Q_(n, ""))
+        self.add_sizing("filter_area", "Area of each filter", a)
+        if self.packaged:
+            diameter = self.calc("D", "Pressure filter diameter", "D = √(4a/π)", {"a": (a, "calculated")},
+                                 (4 * a / math.pi) ** 0.5, unit="m")
+            self.add_sizing("vessel_diameter", "Pressure filter diameter", diameter)
+            self.notes.append(f"{n} vertical pressure filters of {diameter.magnitude:.2f} m diameter (small plant).")
+        else:
+            self.notes.append(f"{n} gravity dual-media filters of {a.magnitude:.1f} m² "
+                              f"({in_service} in service while one backwashes).")
+        v_all = self.calc("v_all", "Filtration rate at design flow, all filters in service", "v = Q_pk / (N · a)",
+                          {"Q_pk": (q_peak, "calculated"), "N": (Q_(n, ""), "calculated"), "a": (a, "calculated")},
+                          q_peak / (n * a), unit="m/h")
+        self.add_sizing("filtration_rate", "Filtration rate, all filters in service", v_all)
+
+        # Media: depths and the L/d check that a coarse top layer still captures floc.
+        d_a, d_s = self.c("anthracite_depth"), self.c("sand_depth")
+        l_over_d = self.calc("L/d", "Bed depth over effective size", "L/d = L_a/d_a + L_s/d_s",
+                             {"L_a": d_a, "d_a": self.c("anthracite_effective_size"), "L_s": d_s,
+                              "d_s": self.c("sand_effective_size")},
+                             d_a.quantity / self.c("anthracite_effective_size").quantity
+                             + d_s.quantity / self.c("sand_effective_size").quantity, unit="")
+        if l_over_d.magnitude < self.c("min_depth_to_size_ratio").m:
+            self.ctx.warnings.append(f"{self.tag}: L/d = {l_over_d.magnitude:.0f} is below "
+                                     f"{self.c('min_depth_to_size_ratio').m:g}; deepen the bed or use finer media")
+        v_anth = self.calc("V_a", "Anthracite volume", "V = N · a · L_a",
+                           {"N": (Q_(n, ""), "calculated"), "a": (a, "calculated"), "L_a": d_a},
+                           n * a * d_a.quantity, unit="m**3")
+        v_sand = self.calc("V_s", "Sand volume", "V = N · a · L_s",
+                           {"N": (Q_(n, ""), "calculated"), "a": (a, "calculated"), "L_s": d_s},
+                           n * a * d_s.quantity, unit="m**3")
+        self.add_sizing("anthracite_volume", "Anthracite volume", v_anth)
+        self.add_sizing("sand_volume", "Sand volume", v_sand)
+        media_mass = (v_anth * self.c("anthracite_density").quantity + v_sand * self.c("sand_density").quantity)
+        self.add_sizing("media_mass", "Media mass (anthracite + sand)", media_mass, "t")
+        self.bed_volume = v_anth + v_sand
+
+        coagulated = bool(self.ctx.shared.get("coagulation"))
+        removal = self.c("removal_tss_coagulated") if coagulated else self.c("removal_tss")
+        run = self._run_length(influent, q_avg, n, a, removal.m)
+        q_bw = self._backwash(q_avg, n, a, run)
+        self._streams(influent, q_avg, q_bw, removal.m)
+        self._equipment(q_avg, q_peak, q_bw, n, a, run)
+
+    def _run_length(self, influent: Stream, q_avg: Quantity, n: int, a: Quantity, removal: float) -> Quantity:
+        max_run = self.c("max_run_length")
+        tss = influent.get("tss")
+        if tss is None or tss.magnitude <= 0:
+            run = self.calc("t_run", "Filter run length", "t = t_max (no TSS given)", {"t_max": max_run},
+                            max_run.quantity, unit="h")
+        else:
+            loading = (q_avg / (n * a) * tss * removal).to("kg/m**2/h")
+            storage = self.c("solids_holding_capacity")
+            run = self.calc("t_run", "Filter run length", "t = min(t_max, S / (v_avg · TSS · r))",
+                            {"t_max": max_run, "S": storage,
+                             "v_avg": ((q_avg / (n * a)).to("m/h"), "calculated", "average rate, all in service"),
+                             "TSS": (tss, "influent"), "r": (Q_(removal, ""), "criterion", "TSS removal")},
+                            min(max_run.quantity, (storage.quantity / loading).to("h")), unit="h")
+        self.add_sizing("run_length", "Filter run length", run)
+        if run < Q_(8, "h"):
+            self.ctx.warnings.append(f"{self.tag}: filter runs of {run.magnitude:.1f} h are short; the feed needs "
+                                     f"better clarification upstream (MWH ch. 11: runs of 1–3 days)")
+        return run
+
+    def _backwash(self, q_avg: Quantity, n: int, a: Quantity, run: Quantity) -> Quantity:
+        storage_limited = run < self.c("max_run_length").quantity
+        v_bw, t_bw, t_ftw = self.c("backwash_rate"), self.c("backwash_time"), self.c("filter_to_waste")
+        wash = self.calc("V_wash", "Water per wash (backwash and filter-to-waste)", "V = (v_bw · t_bw + v_avg · t_ftw) · a",
+                         {"v_bw": v_bw, "t_bw": t_bw, "v_avg": ((q_avg / (n * a)).to("m/h"), "calculated"),
+                          "t_ftw": t_ftw, "a": (a, "calculated")},
+                         (v_bw.quantity * t_bw.quantity + q_avg / (n * a) * t_ftw.quantity) * a, unit="m**3")
+        self.add_sizing("wash_volume", "Water per filter wash", wash)
+        washes = self.calc("n_w", "Washes per day (all filters)", "n = N · 24 h / t_run",
+                           {"N": (Q_(n, ""), "calculated"), "t_run": (run, "calculated")}, n / run, unit="1/day")
+        q_bw = self.calc("Q_bw", "Backwash water (average)", "Q_bw = n · V", {"n": (washes, "calculated"),
+                                                                             "V": (wash, "calculated")},
+                         washes * wash, unit="m**3/day")
+        fraction = self.calc("f_bw", "Backwash water as a fraction of the feed", "f = Q_bw / Q",
+                             {"Q_bw": (q_bw, "calculated"), "Q": (q_avg, "design")}, q_bw / q_avg, unit="")
+        self.add_sizing("backwash_fraction", "Backwash water / feed", fraction)
+        if fraction.magnitude > self.c("max_backwash_fraction").m:
+            reason = (f"the solids load ends the runs after {run.magnitude:.0f} h (improve clarification upstream)"
+                      if storage_limited else "the filters run at a low average rate for the wash volume")
+            self.ctx.warnings.append(f"{self.tag}: backwash water is {fraction.magnitude:.1%} of the feed, above "
+                                     f"{self.c('max_backwash_fraction').m:.0%}: {reason}")
+        self.washes = washes
+        return q_bw
+
+    def _streams(self, influent: Stream, q_avg: Quantity, q_bw: Quantity, removal: float) -> None:
+        removals = {"tss": removal, "turbidity": removal, "bod": self.c("removal_bod").m,
+                    "cod": self.c("removal_cod").m, "toc": self.c("removal_toc").m}
+        changes = {k: influent.quality[k] * (1 - r) for k, r in removals.items() if k in influent.quality}
+        self.removals.update({k: r for k, r in removals.items() if k in influent.quality})
+        q_eff = q_avg - q_bw
+        self.effluent = influent.derive(flow=q_eff, name="Filtered water", **changes)
+        waste = dict(self.effluent.quality)
+        for key, c_out in changes.items():
+            waste[key] = ((q_avg * influent.quality[key] - q_eff * c_out) / q_bw).to(c_out.units)
+        self.add_side_stream(Stream(flow=q_bw, quality=waste, kind="backwash", name="Filter backwash waste"))
+
+    def _equipment(self, q_avg: Quantity, q_peak: Quantity, q_bw: Quantity, n: int, a: Quantity,
+                   run: Quantity) -> None:
+        eta_p, eta_m, margin = self.c("pump_efficiency"), self.c("motor_efficiency"), self.c("motor_margin").m
+        if self.packaged:
+            self.add_equipment("-F01", "Vertical pressure filter, dual media (anthracite/sand), nozzle underdrain",
+                               quantity=n, standby=1, capacity=a, material="carbon steel, epoxy lined")
+            p_feed = self.c("pressure_filter_pressure")
+            w_feed = self.calc("W_feed", "Filter feed pumps, average power", "W = Q · P / (η_p · η_m)",
+                               {"Q": (q_avg, "design"), "P": p_feed, "η_p": eta_p, "η_m": eta_m},
+                               q_avg * p_feed.quantity / (eta_p.m * eta_m.m), unit="kW")
+            motor = motor_rating(q_peak * p_feed.quantity / eta_p.m * margin)
+            self.feed_pump_flow = q_peak.to("L/s")
+            self.add_equipment("-P01", f"Filter feed pump, {p_feed.quantity.to('bar').magnitude:g} bar", quantity=2,
+                               standby=1, capacity=q_peak.to("m**3/h"), power=motor, material="AISI 316 stainless steel")
+            self.add_power("Filter feed pumps", motor * 2, w_feed)
+        else:
+            self.add_equipment("-F01", "Gravity dual-media filter (anthracite/sand) with underdrain, air/water wash",
+                               quantity=n, standby=1, capacity=a, material="reinforced concrete")
+
+        q_pump = self.calc("q_bwp", "Backwash pump flow (one filter)", "q = v_bw · a",
+                           {"v_bw": self.c("backwash_rate"), "a": (a, "calculated")},
+                           self.c("backwash_rate").quantity * a, unit="m**3/h")
+        p_bw = self.c("backwash_pressure")
+        pumped = self.washes * self.c("backwash_rate").quantity * self.c("backwash_time").quantity * a
+        w_bw = self.calc("W_bw", "Backwash pumps, average power", "W = n_w · v_bw · t_bw · a · P / (η_p · η_m)",
+                         {"n_w": (self.washes, "calculated"), "v_bw": self.c("backwash_rate"),
+                          "t_bw": self.c("backwash_time"), "a": (a, "calculated"), "P": p_bw, "η_p": eta_p,
+                          "η_m": eta_m}, pumped * p_bw.quantity / (eta_p.m * eta_m.m), unit="kW")
+        bw_motor = motor_rating(q_pump * p_bw.quantity / eta_p.m * margin)
+        self.bw_pump_flow = q_pump.to("L/s")
+        self.add_equipment("-P02", "Backwash pump", quantity=2, standby=1, capacity=q_pump, power=bw_motor,
+                           material="ductile iron / AISI 316 impeller")
+        self.add_power("Backwash pumps", bw_motor * 2, w_bw)
+
+        air = self.calc("Q_air", "Air scour flow (one filter)", "Q = v_air · a",
+                        {"v_air": self.c("air_scour_rate"), "a": (a, "calculated")},
+                        self.c("air_scour_rate").quantity * a, unit="m**3/h")
+        eff = self.c("blower_efficiency")
+        p_air = self.calc("P_air", "Air scour blower power (adiabatic, M&E Eq. 5-77)",
+                          "P = w·R·T1/(M_air·n·e)·[(p2/p1)^n − 1], n = 0.283",
+                          {"Q_air": (air, "calculated"), "e": eff, "p2 − p1": self.c("air_scour_pressure")},
+                          blower_power(air, self.c("air_scour_pressure").quantity, eff.m), unit="kW")
+        w_air = self.calc("W_air", "Air scour blower, average power", "W = P · n_w · t_air / 1 d",
+                          {"P": (p_air, "calculated"), "n_w": (self.washes, "calculated"),
+                           "t_air": self.c("air_scour_time")},
+                          p_air * (self.washes * self.c("air_scour_time").quantity).to(""), unit="kW")
+        blower_motor = motor_rating(p_air * eta_m.m * margin)
+        self.air_flow = air
+        self.add_equipment("-B01", "Air scour blower (rotary lobe)", quantity=2, standby=1, capacity=air,
+                           power=blower_motor, material="cast iron, acoustic enclosure")
+        self.add_power("Air scour blowers", blower_motor * 2, w_air)
+
+        tank = self.calc("V_bwt", "Backwash water tank", "V = k · v_bw · t_bw · a",
+                         {"k": self.c("backwash_tank_washes"), "v_bw": self.c("backwash_rate"),
+                          "t_bw": self.c("backwash_time"), "a": (a, "calculated")},
+                         self.c("backwash_tank_washes").m * self.c("backwash_rate").quantity
+                         * self.c("backwash_time").quantity * a, unit="m**3")
+        self.add_sizing("backwash_tank", "Backwash water tank", tank)
+        self.add_equipment("-T01", "Backwash water tank", capacity=tank,
+                           material="HDPE / FRP" if self.packaged else "reinforced concrete")
+
+    def cost(self) -> None:
+        n = int(self.sizing["filters"].quantity.magnitude)
+        a = self.sizing["filter_area"].quantity
+        media = self.curve_cost("dual_media", a, count=n, category="media",
+                                description="Dual media, initial charge")
+        if self.packaged:
+            per_vessel = self.bed_volume / n
+            self.curve_cost("pressure_vessel", per_vessel, count=n, description="Pressure filter vessels")
+            self.curve_cost("pressure_system", self.bed_volume,
+                            description="Pressure filter piping, valves, instruments and controls")
+            self.curve_cost("pump", self.feed_pump_flow, count=2, description="Filter feed pumps")
+        else:
+            self.curve_cost("filter_structure", a, count=n, category="civil",
+                            description="Gravity filter structures, underdrains, piping and valves")
+        self.curve_cost("pump", self.bw_pump_flow, count=2, description="Backwash pumps")
+        self.curve_cost("blower", self.air_flow, count=2, description="Air scour blowers")
+        self.curve_cost("tank", self.sizing["backwash_tank"].quantity, description="Backwash water tank")
+        life = self.c("media_life")
+        annual = self.calc("C_media,yr", "Media top-up and replacement", "C = C_media / life",
+                           {"C_media": (media, "calculated"), "life": life}, media / life.quantity, unit="USD/year")
+        self.add_opex("replacement", "Filter media top-up and replacement", annual)
