@@ -31,3 +31,17 @@ def test_an_out_of_range_override_warns():
     unit = case.run()
     assert any("outside the published range" in w for w in unit.ctx_for_test.warnings)
     assert unit.criteria.used["velocity_through_bars"].overridden
+
+
+def test_small_flows_use_one_packaged_screen():
+    # 500 m3/d at a peak factor of 2 is 42 m3/h, below the 150 m3/h packaged limit.
+    case = UnitCase("bar_screen", make_stream("500 m3/d", peak_factor=2.0))
+    unit = check_unit(case, {"sizing.clear_area": ("0.01286 m2", 0.01)})
+    assert unit.packaged and unit.trains == 1
+    assert "channel_width" not in unit.sizing
+
+
+def test_a_channel_is_never_narrower_than_the_practical_minimum():
+    # 4,000 m3/d × 1.5 = 250 m3/h: channel screens, computed width 0.16 m < 0.3 m minimum.
+    case = UnitCase("bar_screen", make_stream("4000 m3/d", peak_factor=1.5))
+    check_unit(case, {"sizing.channel_width": ("0.3 m", 1e-6)})
