@@ -50,7 +50,11 @@ class ProjectConsumer(AsyncWebsocketConsumer):
         await self.accept()
         # The page may be older than the last update (rendered before a
         # progress report, or this is a reconnect): send the true state now.
-        await self.send(text_data=await self._current_state())
+        state = await self._current_state()
+        if state is None:  # deleted in the meantime
+            await self.close(code=CLOSE_FORBIDDEN)
+            return
+        await self.send(text_data=state)
 
     async def disconnect(self, code: int) -> None:
         if self.group_name:
@@ -76,11 +80,13 @@ class ProjectConsumer(AsyncWebsocketConsumer):
         return ProjectMember.objects.filter(project_id=project_id, user=user).values_list("role", flat=True).first()
 
     @database_sync_to_async
-    def _current_state(self) -> str:
+    def _current_state(self) -> str | None:
         from .models import Project
         from .phases.runner import reap_stale_runs
 
-        project = Project.objects.get(pk=self.project_id)
+        project = Project.objects.filter(pk=self.project_id).first()
+        if project is None:
+            return None
         reap_stale_runs(project=project)
         return render_state(project, language=self.language, may_run=self.may_run)
 

@@ -7,6 +7,7 @@ from django.dispatch import receiver
 from django.http import HttpRequest
 
 from . import services
+from .phases.signals import phase_finished  # noqa: F401 — the phase machinery's signal, importable from here too
 
 
 @receiver(email_confirmed, dispatch_uid="projects.accept_invitations_on_email_confirmed")

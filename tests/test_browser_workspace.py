@@ -294,6 +294,9 @@ def test_a_new_user_signs_up_creates_a_project_and_watches_a_phase_run_live(serv
         expect(phase.locator("[data-role=phase-status]")).to_have_text("Terminada")
         assert page.evaluate("window.__h2o.sameDocument") is True
         assert page.evaluate("window.__h2o.messages") >= 3
+        # The feed follows too: the start, then the end of the run.
+        expect(page.locator("#activity-feed")).to_contain_text("terminó la fase de propuesta")
+        expect(page.locator("#activity-feed")).to_contain_text("inició la fase de propuesta")
         if server.celery_log is not None:  # with REDIS_URL the worker ran it, not the web process
             assert re.search(r"Task projects\.tasks\.run_phase\[[^]]+\] succeeded", server.celery_log.read_text())
 

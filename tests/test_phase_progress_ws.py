@@ -70,6 +70,32 @@ def test_a_member_is_admitted_and_first_receives_the_true_state(project, viewer)
     assert 'id="phase-run-proposal" class="phase-run" data-status="running" data-progress="40"' in html
 
 
+def test_connecting_fails_a_run_whose_worker_died(project, viewer):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    PhaseRunFactory(
+        project=project, phase=TEST_PHASE, status=PhaseRun.Status.RUNNING, attempt=3, max_attempts=3,
+        heartbeat_at=timezone.now() - timedelta(hours=1),
+    )
+
+    async def scenario():
+        comm = communicator(project, viewer)
+        assert (await comm.connect(timeout=TIMEOUT))[0]
+        frames = [await comm.receive_from(timeout=TIMEOUT)]
+        while not await comm.receive_nothing(timeout=0.3):
+            frames.append(await comm.receive_from(timeout=TIMEOUT))
+        await comm.disconnect()
+        return frames
+
+    frames = run_async(scenario)
+    # The state sent on connect already shows the run failed (and the group
+    # got the new timeline too).
+    assert 'data-status="failed"' in frames[0] and "stopped responding" in frames[0]
+    assert PhaseRun.objects.get(project=project).status == PhaseRun.Status.FAILED
+
+
 def test_a_member_receives_every_progress_update_of_a_run(project, engineer, steady_phase):
     run = PhaseRunFactory(project=project, phase=TEST_PHASE, status=PhaseRun.Status.QUEUED)
 
@@ -93,6 +119,9 @@ def test_a_member_receives_every_progress_update_of_a_run(project, engineer, ste
         assert frame.lstrip().startswith('<div id="phase-run-proposal"') and 'hx-swap-oob="true"' in frame
     assert 'data-progress="60"' in "".join(frames)
     assert 'id="phase-timeline"' in frames[-1]
+    # The feed, with the event the phase_finished listener recorded.
+    assert 'id="activity-feed" class="card" aria-labelledby="activity-title" hx-swap-oob="true"' in frames[-1]
+    assert "finished the proposal phase" in frames[-1]
     assert "Sizing the units" in "".join(frames)
 
 

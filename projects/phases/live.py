@@ -36,6 +36,7 @@ logger = logging.getLogger(__name__)
 FRAGMENTS_EVENT = "phase.fragments"
 RUN_TEMPLATE = "projects/_phase_run.html"
 TIMELINE_TEMPLATE = "projects/_phase_timeline.html"
+ACTIVITY_TEMPLATE = "projects/_activity_feed.html"  # the workspace's feed (pages)
 
 ACTIVE_STATUSES = (PhaseRun.Status.QUEUED, PhaseRun.Status.RUNNING)
 
@@ -137,37 +138,55 @@ def render_state(project: Project, *, language: str, may_run: bool, phases: Iter
     """The out-of-band fragment(s) for one reader: the whole timeline when
     `phases` is None, else the named phases' cards."""
     timeline = phase_timeline(project, latest_phase_runs(project))
-    return _render(project, timeline, language=language, may_run=may_run, phases=phases)
+    return _render(project, timeline, None, language=language, may_run=may_run, phases=phases)
 
 
 def _render(
-    project: Project, timeline: list[PhaseState], *, language: str, may_run: bool, phases: Iterable[str] | None
+    project: Project,
+    timeline: list[PhaseState],
+    activity: list[Any] | None,
+    *,
+    language: str,
+    may_run: bool,
+    phases: Iterable[str] | None,
 ) -> str:
     context = {"project": project, "timeline": timeline, "oob": True, "may_run": may_run}
     with translation.override(language):
         if phases is None:
-            return render_to_string(TIMELINE_TEMPLATE, context)
-        wanted = set(phases)
-        return "".join(
-            render_to_string(RUN_TEMPLATE, {**context, "state": state}) for state in timeline if state.phase in wanted
-        )
+            html = render_to_string(TIMELINE_TEMPLATE, context)
+        else:
+            wanted = set(phases)
+            html = "".join(
+                render_to_string(RUN_TEMPLATE, {**context, "state": state}) for state in timeline if state.phase in wanted
+            )
+        if activity is not None:
+            html += render_to_string(ACTIVITY_TEMPLATE, {"project": project, "activity": activity, "oob": True})
+    return html
 
 
-def render_fragments(project_id: UUID | str, *, phases: Iterable[str] | None = None) -> dict[str, str]:
-    """Every variant of the fragment, keyed by variant_key()."""
+def render_fragments(
+    project_id: UUID | str, *, phases: Iterable[str] | None = None, activity: bool = False
+) -> dict[str, str]:
+    """Every variant of the fragment, keyed by variant_key(). With
+    `activity`, the workspace's activity feed too (a run started or ended)."""
+    from projects.selectors import project_activity
+
     project = Project.objects.filter(pk=project_id).first()
     if project is None:
         return {}
     timeline = phase_timeline(project, latest_phase_runs(project))
+    events = project_activity(project) if activity else None
     phases = None if phases is None else tuple(phases)
     return {
-        variant_key(language, may_run): _render(project, timeline, language=language, may_run=may_run, phases=phases)
+        variant_key(language, may_run): _render(
+            project, timeline, events, language=language, may_run=may_run, phases=phases
+        )
         for language in _languages()
         for may_run in (True, False)
     }
 
 
-def send_fragments(project_id: UUID | str, *, phases: Iterable[str] | None = None) -> None:
+def send_fragments(project_id: UUID | str, *, phases: Iterable[str] | None = None, activity: bool = False) -> None:
     """Render now and push to the project's group. Live progress is a
     courtesy: the PhaseRun row is the truth, so a failure here is logged,
     never raised into the phase."""
@@ -175,7 +194,7 @@ def send_fragments(project_id: UUID | str, *, phases: Iterable[str] | None = Non
     if layer is None:
         return
     try:
-        fragments = render_fragments(project_id, phases=phases)
+        fragments = render_fragments(project_id, phases=phases, activity=activity)
         if not any(fragments.values()):
             return
         async_to_sync(layer.group_send)(project_group(project_id), {"type": FRAGMENTS_EVENT, "fragments": fragments})
@@ -183,7 +202,9 @@ def send_fragments(project_id: UUID | str, *, phases: Iterable[str] | None = Non
         logger.exception("Could not send live progress for project %s", project_id)
 
 
-def broadcast(project_id: UUID | str, *, phases: Iterable[str] | None = None) -> None:
+def broadcast(project_id: UUID | str, *, phases: Iterable[str] | None = None, activity: bool = False) -> None:
     """Send the fragments once the current transaction commits (at once in
     autocommit), so nobody sees a state the database may still roll back."""
-    transaction.on_commit(partial(send_fragments, project_id, phases=None if phases is None else tuple(phases)))
+    transaction.on_commit(
+        partial(send_fragments, project_id, phases=None if phases is None else tuple(phases), activity=activity)
+    )

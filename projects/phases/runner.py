@@ -191,7 +191,7 @@ def _create_run(
         # phaserun_one_active_per_phase: a concurrent start won the race.
         raise ServiceError(_("This phase is already queued or running.")) from None
     activity_record(project=project, actor=actor, verb=verb, data={"phase": definition.name, "run": run.pk, **(data or {})})
-    broadcast(project.pk, phases=[definition.name])
+    broadcast(project.pk, phases=[definition.name], activity=True)
     transaction.on_commit(partial(enqueue, run.pk, task_id=task_id))
     return run
 
@@ -410,8 +410,9 @@ def _announce_finished(run_id: int) -> None:
     for receiver, response in phase_finished.send_robust(sender=PhaseRun, run=run):
         if isinstance(response, Exception):
             logger.error("phase_finished receiver %r failed for run %s", receiver, run.pk, exc_info=response)
-    # The whole timeline: listeners may have moved the project on.
-    send_fragments(run.project_id)
+    # The whole timeline (listeners may have moved the project on) and the
+    # feed with the event the listener recorded.
+    send_fragments(run.project_id, activity=True)
 
 
 # --- Reaping ----------------------------------------------------------------------------
