@@ -66,7 +66,7 @@ def gated(run, progress: ProgressReporter) -> dict:
     """Stops at 25 % until the file named by $H2O_TEST_PHASE_GATE exists, so a
     browser test can watch a run in progress without racing it."""
     progress.step("prepare")
-    progress.update(25, gettext_noop("Reading the inputs"))
+    progress.update(25, gettext_noop("Waiting for the test to open the gate"))
     gate = os.environ.get(GATE_ENV)
     if gate:
         deadline = time.monotonic() + GATE_TIMEOUT
