@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import math
 import re
+from functools import lru_cache
 from typing import Any
 
 import pint
@@ -20,7 +21,13 @@ _POWER_SUFFIX = re.compile(r"(?<![A-Za-z_])(mm|cm|km|m|ft|in|yd|L)([23])(?![0-9A
 _SUPERSCRIPTS = {"²": "**2", "³": "**3"}
 
 
+# Organism counts are reported "per 100 mL"; a unit with a scaling factor cannot be a
+# pint unit, so the conventional form is read as one named unit.
+_PER_100ML = re.compile(r"(CFU|MPN)\s*/\s*\(?\s*100\s*mL\s*\)?")
+
+
 def _preprocess(text: str) -> str:
+    text = _PER_100ML.sub(r"\1_per_100mL", text)
     for sup, power in _SUPERSCRIPTS.items():
         text = text.replace(sup, power)
     text = text.replace("·", "*")
@@ -42,6 +49,8 @@ ureg.define("US_dollar = [currency] = USD")
 ureg.define("NTU = [turbidity]")
 ureg.define("CFU = [organisms]")
 ureg.define("MPN = CFU")
+ureg.define("CFU_per_100mL = CFU / deciliter")
+ureg.define("MPN_per_100mL = CFU_per_100mL")
 ureg.define("log_removal = [] = LRV")
 ureg.define("pH_unit = [] = pH")
 ureg.define("percent_sat = 0.01 = percent_saturation")
@@ -128,14 +137,22 @@ def _dimension_words(unit: str) -> str:
 
 
 def unit_label(unit: pint.Unit | str) -> str:
-    """Compact, re-parseable unit text: ``m3/d``, ``kg/m3``, ``mg/L``, ``°C``."""
+    """Compact, re-parseable unit text: ``m3/d``, ``kg/m3``, ``mg/L``, ``°C``, ``CFU/100 mL``."""
     if isinstance(unit, str):
         unit = ureg.Unit(_preprocess(unit))
+    return _unit_label(unit)
+
+
+@lru_cache(maxsize=512)
+def _unit_label(unit: pint.Unit) -> str:
+    # Formatting a pint unit costs tens of microseconds and the JSON of a design
+    # formats thousands of quantities in a few dozen distinct units.
     if unit == ureg.dimensionless:
         return ""
     text = f"{unit:~C}"
     text = re.sub(r"\*\*(\d+)", r"\1", text)
     text = re.sub(r"(?<![A-Za-z])(m|µ|k)?l(?![A-Za-z])", lambda m: (m.group(1) or "") + "L", text)
+    text = re.sub(r"(CFU|MPN)_per_100mL", r"\1/100 mL", text)
     return text.replace("*", "·").replace("delta_degC", "°C").replace("degC", "°C")
 
 
@@ -157,6 +174,9 @@ def fmt(q: pint.Quantity, unit: str | None = None, digits: int = 3) -> str:
     if unit is not None:
         q = q.to(_preprocess(unit))
     value = round_sig(float(q.magnitude), digits)
-    text = f"{value:,.0f}" if abs(value) >= 100 else f"{value:,.{max(0, digits - 1)}g}"
+    decimals = 0 if value == 0 else max(0, digits - 1 - int(math.floor(math.log10(abs(value)))))
+    text = f"{value:,.{decimals}f}"
+    if "." in text:
+        text = text.rstrip("0").rstrip(".")
     label = unit if unit is not None else unit_label(q.units)
     return f"{text} {label}".strip()

@@ -37,7 +37,7 @@ PARAMETERS: dict[str, tuple[str, str, str, bool]] = {
     "sulfate": ("mg/L", "Sulfate", "Sulfatos", False),
     "toc": ("mg/L", "TOC", "COT", False),
     "color": ("dimensionless", "Colour (Pt-Co units)", "Color (unidades Pt-Co)", False),
-    "coliforms": ("CFU/(100 mL)", "Fecal coliforms", "Coliformes fecales", False),
+    "coliforms": ("CFU_per_100mL", "Fecal coliforms", "Coliformes fecales", False),
 }
 
 MASS_PARAMETERS = tuple(k for k, v in PARAMETERS.items() if v[3])
