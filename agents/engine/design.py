@@ -22,25 +22,41 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
+from functools import cache
 from pathlib import Path
 from typing import Any
 
 from .calc import Sourced
 from .context import DesignContext
 from .model import Alternative, ComplianceItem, Design
-from .quantities import Q_, Quantity, fmt
+from .quantities import Q_, Quantity, _preprocess, fmt, ureg
 from .requirements import Requirements, Resolved, Target, _unit_of, load_requirements
 from .stream import MASS_PARAMETERS, PARAMETERS, Stream
 from .train import Candidate, SludgePlan, select_trains, sludge_line, threshold, threshold_source
 from .units import UNIT_TYPES, UnitProcess
 
 PLANT = "PLANT"
-MAX_PASSES = 8
+MAX_PASSES = 12
 _CONSERVED = ("water", "tss", "tds")
+_INTENSIVE = frozenset({"ph", "temperature"})
+# Loads that separators send to the sludge and the sludge line partly returns, so
+# that they build up: extrapolated pass to pass rather than taken as they came.
+_ACCUMULATING = ("tss", "fog")
 # Side streams by where they go.
 SLUDGE_KINDS = frozenset({"sludge", "float", "scum", "underflow"})
 RETURN_KINDS = frozenset({"filtrate", "supernatant", "centrate", "overflow", "decant"})
-_M3D = "m**3/day"
+# Unit objects, not strings: pint re-parses a compound unit string on every conversion.
+_M3D = ureg.Unit("m**3/day")
+_MG_L = ureg.Unit("mg/L")
+_KG_D = ureg.Unit("kg/day")
+_DIMENSIONLESS = ureg.Unit("dimensionless")
+
+
+@cache
+def _unit(p: str) -> Any:
+    """The pint unit of a parameter (organisms per 100 mL are kept per decilitre)."""
+    return ureg.Unit(_preprocess(_unit_of(p)))
+
 _OUTLET_NAMES = {"concentrate": "to disposal", "reject": "to disposal", "cake": "to disposal", "oil": "to recovery",
                  "sludge": "hauled off site", "backwash": "to drain"}
 
@@ -65,7 +81,7 @@ def mix(streams: list[Stream], *, name: str, kind: str = "water") -> Stream:
     total = sum(flows)
     quality: dict[str, Quantity] = {}
     for p in {p for s in live for p in s.quality}:
-        unit = _unit_of(p) if p in PARAMETERS else None
+        unit = _unit(p) if p in PARAMETERS else None
         pairs = [(q, s.quality[p]) for q, s in zip(flows, live) if p in s.quality]
         if unit is None:
             quality[p] = pairs[0][1]
@@ -84,17 +100,18 @@ def _load(s: Stream | None, p: str) -> float:
     if p == "water":
         return float(s.flow.m_as(_M3D))
     c = s.quality.get(p)
-    return 0.0 if c is None else float(s.flow.m_as(_M3D)) * float(c.m_as("mg/L")) / 1000.0
+    return 0.0 if c is None else float(s.flow.m_as(_M3D)) * float(c.m_as(_MG_L)) / 1000.0
 
 
-def _scaled(s: Stream, *, flow: float | None = None, loads: dict[str, float] | None = None) -> Stream:
-    """``s`` with a new flow (m3/d) and new loads (kg/d) for some conserved parameters."""
-    q = float(s.flow.m_as(_M3D)) if flow is None else flow
-    quality = dict(s.quality)
-    for p, load in (loads or {}).items():
-        if q > 0:
-            quality[p] = Q_(load * 1000.0 / q, "mg/L")
-    return Stream(flow=Q_(q, _M3D), quality=quality, kind=s.kind, name=s.name, peak_factor=s.peak_factor)
+def _load_any(s: Stream | None, p: str) -> float:
+    """Flow × concentration of any parameter in its own unit per day (m3/d for ``water``)."""
+    if s is None or s.flow.magnitude <= 0:
+        return 0.0
+    q = float(s.flow.m_as(_M3D))
+    if p == "water":
+        return q
+    c = s.quality.get(p)
+    return 0.0 if c is None else q * float(c.m_as(_unit(p)))
 
 
 # -- one pass through the plant ------------------------------------------------------------
@@ -118,6 +135,70 @@ class _Pass:
     ro_feed: Stream | None = None  # RO feed before the bypass is split off
     ro: UnitProcess | None = None
     streams: list[Stream] = field(default_factory=list)
+
+
+class _Recycle:
+    """The streams returned to the head of the plant, solved pass after pass.
+
+    The returned water and the loads that build up through the sludge line
+    (solids and the fats floated with them) are each, as a fraction of the
+    plant's own, a function of what was assumed to return, L = f(L_in), with a
+    slope g: the share of a returned load that comes back again. After the first pass g is taken as the share of the
+    plant's load that came back, after that as the secant of the last two
+    passes (Wegstein's method): L_next = L_in + (f(L_in) − L_in) / (1 − g).
+    After the first pass the returned water follows the returned solids (it is
+    mostly the water of the sludge). The plant's loads of the first pass are
+    the reference, scaled with the feed, so that a change of feed flow between
+    passes does not read as a change of the recycle. Dissolved parameters keep
+    their concentration in the returned water (it is the plant's own). Converged
+    when water, TSS and TDS match what was assumed within the tolerance.
+    """
+
+    def __init__(self, tolerance: float):
+        self.tolerance = tolerance
+        self.base_per_scale: dict[str, float] = {}
+        self.history: list[tuple[dict[str, float], dict[str, float]]] = []
+
+    def step(self, p: _Pass, assumed_stream: Stream | None, out: Stream | None,
+             scale: float) -> tuple[bool, Stream | None]:
+        keys = ["water", *sorted({k for s in (out, assumed_stream) if s is not None for k in s.quality
+                                  if k in PARAMETERS and k not in _INTENSIVE})]
+        extrapolated = ("water", *(k for k in _ACCUMULATING if k in keys))
+        for k in keys:
+            if k not in self.base_per_scale:
+                load = _load_any(p.raw, k) + sum(_generated(u, k) for u in p.units if k in _CONSERVED)
+                self.base_per_scale[k] = max(load, _load_any(out, k), 1e-9) / scale
+        base = {k: self.base_per_scale[k] * scale for k in keys}
+        assumed = {k: _load_any(assumed_stream, k) / base[k] for k in keys}
+        obtained = {k: _load_any(out, k) / base[k] for k in keys}
+        if all(abs(obtained[k] - assumed[k]) <= self.tolerance for k in _CONSERVED if k in keys):
+            return True, assumed_stream
+        self.history.append((assumed, obtained))
+        if out is None:
+            return False, None
+        first = len(self.history) == 1
+
+        def wegstein(k: str) -> float:
+            if first:
+                g = obtained[k]
+            else:
+                prev_in, prev_out = self.history[-2][0].get(k, 0.0), self.history[-2][1].get(k, 0.0)
+                step = assumed[k] - prev_in
+                g = (obtained[k] - prev_out) / step if abs(step) > 1e-12 else 0.0
+            g = min(max(g, 0.0), 0.9)
+            return max(assumed[k] + (obtained[k] - assumed[k]) / (1.0 - g), 0.0)
+
+        target = {k: wegstein(k) for k in extrapolated}
+        if first and obtained.get("tss", 0.0) > 0:
+            target["water"] = obtained["water"] * target["tss"] / obtained["tss"]
+        flow = target["water"] * base["water"]
+        quality = dict(out.quality)  # dissolved parameters keep their concentration
+        if flow > 0:
+            for k in extrapolated[1:]:
+                if k in out.quality:
+                    quality[k] = Q_(target[k] * base[k] / flow, _unit(k))
+        return False, Stream(flow=Q_(flow, _M3D), quality=quality, kind=out.kind, name=out.name,
+                             peak_factor=out.peak_factor)
 
 
 class _Designer:
@@ -155,10 +236,10 @@ class _Designer:
 
     def raw_influent(self, scale: float) -> Stream:
         r = self.r
-        quality = {p: s.quantity.to(_unit_of(p)) for p, s in r.influent.items()}
+        quality = {p: s.quantity.to(_unit(p)) for p, s in r.influent.items()}
         name = "Raw water" if r.kind == "raw_water" else "Raw wastewater"
         return Stream(flow=r.flow.quantity.to(_M3D) * scale, quality=quality, kind="water", name=name,
-                      peak_factor=float(r.peak_factor.quantity.to("dimensionless").magnitude))
+                      peak_factor=float(r.peak_factor.quantity.m_as(_DIMENSIONLESS)))
 
     # -- the pass ------------------------------------------------------------------------
 
@@ -271,8 +352,7 @@ class _Designer:
         scale, returned, blend = 1.0, None, 0.0
         info: dict[str, Any] = {"passes": 0, "converged": True}
         blend_note = ""
-        history: list[tuple[dict[str, float], dict[str, float]]] = []  # (assumed, obtained) returned loads
-        base_per_scale: dict[str, float] | None = None
+        recycle = _Recycle(tol)
         for n in range(1, MAX_PASSES + 1):
             p = self.run(scale, returned, blend)
             info["passes"] = n
@@ -281,20 +361,9 @@ class _Designer:
             # Returned streams: converged when they match what was assumed.
             out = mix(p.returns, name="Returned streams") if p.returns else None
             if out is not None or returned is not None:
-                # Loads as fractions of the plant's own, so that a change of feed flow
-                # between passes does not read as a change of the recycle.
-                # The reference loads are those of the first pass (the plant's raw load plus
-                # what its units form), kept fixed so that the secant sees only the recycle.
-                if base_per_scale is None:
-                    base_per_scale = {x: max(_load(p.raw, x) + sum(_generated(u, x) for u in p.units), 1e-9) / scale
-                                      for x in _CONSERVED}
-                base = {x: base_per_scale[x] * scale for x in _CONSERVED}
-                assumed = {x: _load(returned, x) / base[x] for x in _CONSERVED}
-                obtained = {x: _load(out, x) / base[x] for x in _CONSERVED}
-                history.append((assumed, obtained))
-                if any(abs(obtained[x] - assumed[x]) > tol for x in _CONSERVED):
-                    done = False
-                    returned = self._next_returns(out, history, base)
+                settled, returned = recycle.step(p, returned, out, scale)
+                done = done and settled
+
             # Blending: the bypass that takes the product to the design fraction of its limits.
             if self.candidate.blend and p.ro is not None:
                 new_blend, blend_note = self._blend_fraction(p)
@@ -321,45 +390,6 @@ class _Designer:
         info["scale"] = scale
         return p, info
 
-    @staticmethod
-    def _next_returns(out: Stream | None, history: list[tuple[dict[str, float], dict[str, float]]],
-                      base: dict[str, float]) -> Stream | None:
-        """The returned streams to assume next (loads as fractions of the plant's).
-
-        Returned solids are a function of the solids assumed to return, T = f(T_in),
-        with a slope g (the share of a returned load that comes back again): after
-        the first pass g is taken as the share of the plant's solids that came
-        back, after that as the secant of the last two passes (Wegstein's method),
-        T_next = T_in + (f(T_in) − T_in) / (1 − g). The returned water is mostly
-        the water of the sludge, so it follows the solids; dissolved solids keep
-        their concentration in it. Without solids in the returns the water is
-        extrapolated the same way as the solids.
-        """
-        if out is None:
-            return None
-        assumed, obtained = history[-1]
-
-        def wegstein(x: str) -> float:
-            if len(history) == 1:
-                g = obtained[x]
-            else:
-                prev_in, prev_out = history[-2][0][x], history[-2][1][x]
-                step = assumed[x] - prev_in
-                g = (obtained[x] - prev_out) / step if abs(step) > 1e-12 else 0.0
-            g = min(max(g, 0.0), 0.9)
-            return max(assumed[x] + (obtained[x] - assumed[x]) / (1.0 - g), 0.0)
-
-        if obtained["tss"] > 0:
-            tss = wegstein("tss")
-            water = obtained["water"] * tss / obtained["tss"]
-        else:
-            tss, water = 0.0, wegstein("water")
-        flow = water * base["water"]
-        loads = {"tss": tss * base["tss"]}
-        if "tds" in out.quality and obtained["water"] > 0:
-            loads["tds"] = obtained["tds"] * base["tds"] * water / obtained["water"]
-        return _scaled(out, flow=flow, loads={x: v for x, v in loads.items() if x in out.quality})
-
     def _blend_fraction(self, p: _Pass) -> tuple[float, str]:
         """Bypass fraction f of the RO feed so that every limited parameter stays within its design fraction."""
         assert p.ro is not None and p.ro_feed is not None and p.ro.effluent is not None and p.ro.influent is not None
@@ -374,7 +404,7 @@ class _Designer:
             c_f, c_p = feed.quality.get(param), permeate.quality.get(param)
             if c_f is None or c_p is None:
                 continue
-            unit = _unit_of(param)
+            unit = _unit(param)
             cf, cp, goal = float(c_f.m_as(unit)), float(c_p.m_as(unit)), design * float(t.max.m_as(unit))
             if cf <= goal:
                 continue
@@ -397,14 +427,14 @@ class _Designer:
 
 def _concentration(s: Stream) -> float:
     c = s.quality.get("tss")
-    return 0.0 if c is None else float(c.m_as("mg/L"))
+    return 0.0 if c is None else float(c.m_as(_MG_L))
 
 
 def _generated(u: UnitProcess, x: str) -> float:
     g = u.generated.get(x)
     if g is None:
         return 0.0
-    return float(g.m_as(_M3D)) if x == "water" else float(g.m_as("kg/day"))
+    return float(g.m_as(_M3D)) if x == "water" else float(g.m_as(_KG_D))
 
 
 # -- assembling the result -------------------------------------------------------------------
@@ -480,7 +510,7 @@ def _compliance(effluent: Stream, targets: dict[str, Target], warnings: list[str
             warnings.append(f"{label}: the limit ({fmt(t.max if t.max is not None else t.min)}) cannot be checked — the "
                             f"treated water has no value for it (no influent value or default).")
             continue
-        unit = _unit_of(param)
+        unit = _unit(param)
         value = float(c.m_as(unit))
         low = float(t.min.m_as(unit)) if t.min is not None else None
         high = float(t.max.m_as(unit)) if t.max is not None else None
@@ -518,7 +548,7 @@ def _design_one(req: Requirements, r: Resolved, candidate: Candidate, currency: 
         "targets": dict(r.targets),
         "sludge_line": {
             "decision": p.sludge_plan.decision, "reason": p.sludge_plan.reason,
-            "dry_solids": Q_(p.sludge_solids, "kg/day"), "solids_fraction": Q_(p.sludge_fraction, ""),
+            "dry_solids": Q_(p.sludge_solids, _KG_D), "solids_fraction": Q_(p.sludge_fraction, ""),
             "units": [u.tag for u in p.sludge_units],
         },
         "recycle": {"passes": info["passes"], "converged": info["converged"],
