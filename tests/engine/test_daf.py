@@ -11,7 +11,8 @@ def test_recycle_for_the_air_to_solids_ratio_reproduces_the_textbook_flotation_e
     # p = 275 kPa gauge → P = 376.3/101.3 = 3.714 atm, Q = 400 m3/d at 3,000 mg/L.
     # R = 0.008 × 3000 × 400 / [1.3 × 18.7 × (0.5 × 3.714 − 1)] = 9,600 / 20.83 = 461 m3/d (textbook ≈ 461 m3/d).
     case = UnitCase("daf", make_stream("400 m3/d", tss=3000),
-                    overrides={"air_to_solids": 0.008, "saturator_pressure": "275 kPa", "inline_conditioning": 0})
+                    overrides={"air_to_solids": 0.008, "saturator_pressure": "275 kPa", "saturation_fraction": 0.5,
+                               "inline_conditioning": 0})
     unit = check_unit(case, {"calc.s_a": ("18.7 mL/L", 1e-9), "calc.P": (3.714, 1e-3),
                              "calc.R_A/S": ("461 m3/d", 2e-3), "sizing.recycle_flow": ("461 m3/d", 2e-3)})
     # The textbook case is a thickener (recycle above the feed): the engine says so.
@@ -26,12 +27,12 @@ def test_air_solubility_is_interpolated_at_the_design_temperature():
 
 
 def test_hydraulic_loading_on_flow_plus_recycle_sets_the_area_for_dilute_feeds():
-    # 2,000 m3/d × 1.5 = 125 m3/h, TSS + FOG = 150 mg/L. At 400 kPa, f = 0.5: 1.3 × 18.7 × (0.5 × 4.948 − 1) = 35.83 mg/L
-    # of air per litre of recycle, so A/S 0.02 needs R = 0.02 × 150 × 125 / 35.83 = 10.5 m3/h < 20 % → R = 25 m3/h.
+    # 2,000 m3/d × 1.5 = 125 m3/h, TSS + FOG = 150 mg/L. At 400 kPa, f = 0.7: 1.3 × 18.7 × (0.7 × 4.948 − 1) = 59.89 mg/L
+    # of air per litre of recycle, so A/S 0.02 needs R = 0.02 × 150 × 125 / 59.89 = 6.26 m3/h < 20 % → R = 25 m3/h.
     # A_h = (125 + 25)/8 = 18.75 m2 > A_s = 0.150 kg/m3 × 125 / 6 = 3.1 m2. Peak 125 m3/h < 300 → packaged steel unit.
     case = UnitCase("daf", make_stream("2000 m3/d", peak_factor=1.5, tss=100, fog=50, bod=400),
                     overrides={"inline_conditioning": 0})
-    unit = check_unit(case, {"calc.R_A/S": ("10.47 m3/h", 2e-3), "sizing.recycle_flow": ("25 m3/h", 1e-9),
+    unit = check_unit(case, {"calc.R_A/S": ("6.262 m3/h", 2e-3), "sizing.recycle_flow": ("25 m3/h", 1e-9),
                              "calc.A_h": ("18.75 m2", 1e-9), "sizing.area": ("18.75 m2", 1e-9), "trains": (1, 0),
                              "effluent.tss": ("50 mg/L", 1e-9), "effluent.fog": ("15 mg/L", 1e-9),
                              "effluent.bod": ("300 mg/L", 1e-9)})

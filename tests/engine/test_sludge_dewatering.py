@@ -59,3 +59,12 @@ def test_set_operating_hours_are_respected_even_for_large_plants():
     case = UnitCase("sludge_dewatering", thickened_sludge(100000, 0.05), overrides={"operating_hours": "80 h"})
     unit = check_unit(case, {"trains": (9, 0)})  # 100,000 × 168/80/24 = 8,750 kg/h → 9 machines
     assert unit.criteria.used["operating_hours"].overridden
+
+
+def test_floated_grease_is_captured_with_the_solids_not_returned_in_the_filtrate():
+    # A DAF float at 3 % carries 16,000 mg/L of FOG in its flocs: 95 % of it leaves with the cake, 5 % with the centrate.
+    feed = thickened_sludge(3000, 0.03, fog=16000)  # 100 m3/d → 1,600 kg/d of FOG
+    unit = check_unit(UnitCase("sludge_dewatering", feed, overrides={"machine_type": 1}), {})
+    centrate = unit.side_streams[0]
+    assert abs(centrate.mass_flow("fog").to("kg/day").magnitude - 80.0) < 1e-6
+    assert abs(unit.effluent.mass_flow("fog").to("kg/day").magnitude - 1520.0) < 1e-6

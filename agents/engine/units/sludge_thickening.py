@@ -23,6 +23,8 @@ from .base import UnitProcess, register
 from .equalization import pump_power
 
 WEEK = Q_(168.0, "h")
+# Parameters carried by the sludge solids (split with the capture), not by its water.
+PARTICULATE = ("tss", "fog")
 TYPES = {1: "gravity", 2: "drum"}
 
 
@@ -58,10 +60,18 @@ def split_sludge(unit: UnitProcess, influent: Stream, capture: Criterion, solids
                         "Q_prod": (q_p, "calculated")}, q_f + added_water - q_p, unit="m**3/day")
     s_filt = s_f * (1 - capture.m)
     dilution = (q_f / (q_f + added_water)).to("dimensionless").magnitude
-    dissolved = {k: v * dilution for k, v in influent.quality.items() if PARAMETERS.get(k, ("",))[0] == "mg/L"}
-    dissolved.pop("tss", None)
-    product = influent.derive(flow=q_p, kind=product_kind, name=product_name, tss=(s_p / q_p).to("mg/L"), **dissolved)
-    filtrate_quality = {**dict(product.quality), "tss": (s_filt / q_filt).to("mg/L")}
+    dissolved = {k: v * dilution for k, v in influent.quality.items()
+                 if PARAMETERS.get(k, ("",))[0] == "mg/L" and k not in PARTICULATE}
+    product_quality: dict[str, Quantity] = {"tss": (s_p / q_p).to("mg/L")}
+    filtrate_quality: dict[str, Quantity] = {"tss": (s_filt / q_filt).to("mg/L")}
+    for key in PARTICULATE:
+        if key != "tss" and influent.get(key) is not None:
+            # Floated grease is held in the sludge flocs: it is captured with the solids.
+            load = influent.mass_flow(key)
+            product_quality[key] = (capture.m * load / q_p).to("mg/L")
+            filtrate_quality[key] = ((1 - capture.m) * load / q_filt).to("mg/L")
+    product = influent.derive(flow=q_p, kind=product_kind, name=product_name, **dissolved, **product_quality)
+    filtrate_quality = {**dict(product.quality), **filtrate_quality}
     filtrate = Stream(flow=q_filt, quality=filtrate_quality, kind="filtrate", name=side_name)
     unit.removals["tss"] = capture.m
     unit.effluent = product
