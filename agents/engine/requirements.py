@@ -46,10 +46,6 @@ WATER_SOURCES = ("surface_water", "groundwater", "brackish_groundwater", "seawat
 DESTINATIONS = ("sewer", "surface_water", "irrigation_reuse", "industrial_reuse", "boiler_feed", "potable")
 SLUDGE_UNIT_TYPES = ("sludge_thickening", "sludge_dewatering")
 
-# Concentrations of organisms are kept per decilitre (= per 100 mL): pint refuses a
-# unit with a numeric factor such as "CFU/(100 mL)".
-ORGANISM_UNIT = "CFU/dL"
-
 # Other names people give the parameters (after lower-casing and turning
 # punctuation and spaces into "_").
 PARAMETER_ALIASES = {
@@ -140,7 +136,7 @@ def normalise_parameter(name: str) -> str | None:
 
 
 def _unit_of(parameter: str) -> str:
-    return ORGANISM_UNIT if parameter == "coliforms" else parameter_unit(parameter)
+    return parameter_unit(parameter)
 
 
 def _short(value: Any) -> str:
@@ -167,15 +163,15 @@ def parse_parameter(parameter: str, raw: Any, *, name: str) -> Quantity:
         # "250 mg/L as CaCO3", "12 mg/L as N": the basis is part of the parameter's definition.
         text = re.sub(r"\s+as\s+[A-Za-z0-9]+\s*$", "", text)
         if parameter == "coliforms":
-            text = re.sub(r"(?i)\s*(/|per)\s*\(?\s*100\s*m[lL]\s*\)?", "/dL", text)
+            text = re.sub(r"(?i)\s*(/|per)\s*\(?\s*100\s*m[lL]\s*\)?", "/100 mL", text)
             text = re.sub(r"(?i)\b(NMP|UFC)\b", lambda m: {"NMP": "MPN", "UFC": "CFU"}[m.group(1).upper()], text)
         elif unit == "mg/L":
             # Water engineers write ppm for mg/L (dilute solutions, density ≈ 1 kg/L).
             text = re.sub(r"\bppm\b", "mg/L", text)
             text = re.sub(r"\bppb\b", "µg/L", text)
         value = text
-    if isinstance(value, dict) and "value" in value and parameter == "coliforms" and value.get("unit"):
-        value = {**value, "unit": re.sub(r"(?i)\s*/\s*\(?\s*100\s*m[lL]\s*\)?", "/dL", str(value["unit"]))}
+    if isinstance(value, dict) and "value" in value and parameter == "coliforms" and isinstance(value.get("unit"), str):
+        value = {**value, "unit": re.sub(r"(?i)\s*(/|per)\s*\(?\s*100\s*m[lL]\s*\)?", "/100 mL", value["unit"])}
     q = _parse(value, None if unit == "dimensionless" else unit, name)
     if unit == "dimensionless":
         if not q.dimensionless:

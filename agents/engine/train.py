@@ -125,6 +125,7 @@ def select_trains(r: Resolved) -> Selection:
             "forced", "Engineer's train", main,
             "Train given by the engineer (forced_train); designed and checked against the targets like any other.",
             preferred=True, ro_feed_type=_ro_feed_type(r), sludge_units=sludge,
+            blend="reverse_osmosis" in main and r.kind == "raw_water" and r.destination in RAW_WATER_REUSE,
         )
         return Selection([candidate], [], forced=True)
     plan, notes, extras = (_raw_water_plan(r) if r.kind == "raw_water" else _wastewater_plan(r))

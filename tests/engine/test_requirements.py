@@ -83,7 +83,8 @@ def test_flows_in_any_unit_round_trip_through_json(given_flow, m3_per_day):
     ("temperature", 45, "degC", 45.0),
     ("ph", 7.5, "dimensionless", 7.5),
     ("turbidity", "5 NTU", "NTU", 5.0),
-    ("coliforms", "1e6 CFU/100 mL", "CFU/dL", 1e6),
+    ("coliforms", "1e6 CFU/100 mL", "CFU_per_100mL", 1e6),
+    ("coliforms", "2e5 NMP per 100 ml", "CFU_per_100mL", 2e5),
     ("NH4-N", "35 mg/L", "mg/L", 35.0),
     ("BOD5", "300 mg/L", "mg/L", 300.0),
 ])
