@@ -24,6 +24,15 @@ class Conversation(models.Model):
         verbose_name_plural = _("conversations")
         ordering = ["-updated"]
         indexes = [models.Index(fields=["project", "phase"], name="conversation_project_phase_idx")]
+        constraints = [
+            # One conversation per project phase: two first answers at once must not
+            # start two questionnaires (conversations.chat.conversation_for_project).
+            models.UniqueConstraint(
+                fields=["project", "phase"],
+                condition=models.Q(project__isnull=False),
+                name="one_conversation_per_project_phase",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.project or '—'} · {self.phase} · #{self.pk}"
