@@ -5,11 +5,11 @@ next. Sludge from the main line is collected into the sludge line
 (thickening and dewatering, or hauled liquid when there is little of it);
 filtrates and, in wastewater plants, filter backwash return to the head of
 the plant. Because what returns changes what the units treat, the train is
-run again with the returned streams until they stop changing (successive
-substitution; after the first pass the returned loads are extrapolated by
-the fraction of each load that comes back, which usually leaves one more
-pass). Plants specified by their product flow and RO plants that blend part
-of their feed are solved in the same loop.
+run again with the returned streams until they stop changing: successive
+substitution accelerated by Wegstein's method on the loads that build up
+(see :class:`_Recycle`), usually three passes. Plants specified by their
+product flow and RO plants that blend part of their feed are solved in the
+same loop.
 
 Every pass starts from a fresh :class:`DesignContext`, so the calculation
 log, warnings and criteria of the result are those of the converged pass
@@ -21,7 +21,7 @@ leaving (cake, concentrate, hauled sludge, oil, backwash to drain).
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -30,13 +30,16 @@ from .calc import Sourced
 from .context import DesignContext
 from .model import Alternative, ComplianceItem, Design
 from .quantities import Q_, Quantity, _preprocess, fmt, ureg
-from .requirements import Requirements, Resolved, Target, _unit_of, load_requirements
-from .stream import MASS_PARAMETERS, PARAMETERS, Stream
+from .requirements import Requirements, Resolved, Target, load_requirements
+from .stream import MASS_PARAMETERS, PARAMETERS, Stream, parameter_unit
 from .train import Candidate, SludgePlan, select_trains, sludge_line, threshold, threshold_source
 from .units import UNIT_TYPES, UnitProcess
 
 PLANT = "PLANT"
 MAX_PASSES = 12
+# A plant specified by its product flow makes it within 0.1 % (unit counts make the
+# product a step function of the feed, so an exact match may not exist).
+PRODUCT_TOLERANCE = 1e-3
 _CONSERVED = ("water", "tss", "tds")
 _INTENSIVE = frozenset({"ph", "temperature"})
 # Loads that separators send to the sludge and the sludge line partly returns, so
@@ -52,13 +55,14 @@ _KG_D = ureg.Unit("kg/day")
 _DIMENSIONLESS = ureg.Unit("dimensionless")
 
 
-@cache
-def _unit(p: str) -> Any:
-    """The pint unit of a parameter (organisms per 100 mL are kept per decilitre)."""
-    return ureg.Unit(_preprocess(_unit_of(p)))
-
 _OUTLET_NAMES = {"concentrate": "to disposal", "reject": "to disposal", "cake": "to disposal", "oil": "to recovery",
                  "sludge": "hauled off site", "backwash": "to drain"}
+
+
+@cache
+def _unit(p: str) -> Any:
+    """The pint unit of a water-quality parameter."""
+    return ureg.Unit(_preprocess(parameter_unit(p)))
 
 
 class DesignError(RuntimeError):
@@ -134,7 +138,6 @@ class _Pass:
     bypass: Stream | None = None
     ro_feed: Stream | None = None  # RO feed before the bypass is split off
     ro: UnitProcess | None = None
-    streams: list[Stream] = field(default_factory=list)
 
 
 class _Recycle:
@@ -143,9 +146,10 @@ class _Recycle:
     The returned water and the loads that build up through the sludge line
     (solids and the fats floated with them) are each, as a fraction of the
     plant's own, a function of what was assumed to return, L = f(L_in), with a
-    slope g: the share of a returned load that comes back again. After the first pass g is taken as the share of the
-    plant's load that came back, after that as the secant of the last two
-    passes (Wegstein's method): L_next = L_in + (f(L_in) − L_in) / (1 − g).
+    slope g: the share of a returned load that comes back again. After the
+    first pass g is taken as the share of the plant's load that came back,
+    after that as the secant of the last two passes (Wegstein's method):
+    L_next = L_in + (f(L_in) − L_in) / (1 − g).
     After the first pass the returned water follows the returned solids (it is
     mostly the water of the sludge). The plant's loads of the first pass are
     the reference, scaled with the feed, so that a change of feed flow between
@@ -215,6 +219,7 @@ class _Designer:
         self.targets_q = {p: t.max for p, t in r.targets.items() if t.max is not None}
         self.main_tags = self._tags(candidate.units, 101)
         self.backwash_returns = r.kind == "wastewater"
+        self.sludge_plan: SludgePlan | None = None
 
     @staticmethod
     def _tags(types: tuple[str, ...], start: int) -> list[str]:
@@ -277,8 +282,14 @@ class _Designer:
         fraction = dry / (wet * 1000.0) if wet > 0 else 0.0
         if self.candidate.sludge_units is not None:
             plan = SludgePlan(self.candidate.sludge_units, "forced", "Sludge line given by the engineer (forced_train).")
+        elif self.sludge_plan is not None:
+            plan = self.sludge_plan
         else:
+            # Decided once, on the sludge of the first pass: a decision flipping at a
+            # threshold from pass to pass would keep the returned streams from settling.
             plan = sludge_line(dry, fraction)
+            if sludge:
+                self.sludge_plan = plan
         sludge_units: list[UnitProcess] = []
         if plan.units and sludge:
             s_in = mix(sludge, name="Combined sludge", kind="sludge")
@@ -365,10 +376,14 @@ class _Designer:
                 done = done and settled
 
             # Blending: the bypass that takes the product to the design fraction of its limits.
+            product_change = 1.0
             if self.candidate.blend and p.ro is not None:
                 new_blend, blend_note = self._blend_fraction(p)
                 if abs(new_blend - blend) > 1e-3:
                     done = False
+                    # The product changes with the bypass: per unit of RO feed it is r(1 − f) + f.
+                    recovery = self._recovery(p)
+                    product_change = (recovery * (1 - new_blend) + new_blend) / (recovery * (1 - blend) + blend)
                     blend = new_blend
 
             # Product basis: scale the feed until the treated water is the flow asked for.
@@ -376,9 +391,9 @@ class _Designer:
                 product = float(p.effluent.flow.m_as(_M3D))
                 if product <= 0:
                     raise DesignError("the train produces no treated water")
-                if abs(product - product_target) > 1e-4 * product_target:
+                if abs(product - product_target) > PRODUCT_TOLERANCE * product_target or product_change != 1.0:
                     done = False
-                    scale *= product_target / product
+                    scale *= product_target / (product * product_change)
             if done:
                 break
         else:
@@ -390,12 +405,17 @@ class _Designer:
         info["scale"] = scale
         return p, info
 
+    @staticmethod
+    def _recovery(p: _Pass) -> float:
+        assert p.ro is not None and p.ro.effluent is not None and p.ro.influent is not None
+        return float((p.ro.effluent.flow / p.ro.influent.flow).m_as(_DIMENSIONLESS))
+
     def _blend_fraction(self, p: _Pass) -> tuple[float, str]:
         """Bypass fraction f of the RO feed so that every limited parameter stays within its design fraction."""
         assert p.ro is not None and p.ro_feed is not None and p.ro.effluent is not None and p.ro.influent is not None
         design = threshold("blend_design_fraction")
         feed, permeate = p.ro_feed, p.ro.effluent
-        recovery = float((permeate.flow / p.ro.influent.flow).to("").magnitude)
+        recovery = self._recovery(p)
         x = 1.0
         limiting = ""
         for param, t in self.r.targets.items():

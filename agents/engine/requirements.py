@@ -135,10 +135,6 @@ def normalise_parameter(name: str) -> str | None:
     return key if key in PARAMETERS else None
 
 
-def _unit_of(parameter: str) -> str:
-    return parameter_unit(parameter)
-
-
 def _short(value: Any) -> str:
     text = repr(value)
     return text if len(text) <= 60 else text[:57] + "…"
@@ -156,7 +152,7 @@ def _parse(raw: Any, unit: str | None, name: str) -> Quantity:
 
 def parse_parameter(parameter: str, raw: Any, *, name: str) -> Quantity:
     """A water-quality value in the parameter's unit; raises QuantityError in plain words."""
-    unit = _unit_of(parameter)
+    unit = parameter_unit(parameter)
     value = raw
     if isinstance(raw, str):
         text = raw.strip()
@@ -828,7 +824,7 @@ class Resolved:
         t = self.targets.get(parameter)
         if t is None or t.max is None:
             return None
-        return float(t.max.to(_unit_of(parameter)).magnitude)
+        return float(t.max.to(parameter_unit(parameter)).magnitude)
 
     def removal_needed(self, parameter: str) -> float:
         """Fraction of the influent value the plant must remove to meet the limit (0 when none)."""
@@ -902,7 +898,7 @@ def _resolve(req: Requirements) -> Resolved:
         if p in influent or v is None or p == "temperature":
             continue
         source = f"sector default ({quality_label}): {per_source.get(p, set_source)}"
-        influent[p] = Sourced(Q_(float(v), _unit_of(p)), source)
+        influent[p] = Sourced(Q_(float(v), parameter_unit(p)), source)
         defaults_used[p] = source
     if "temperature" not in influent:
         # Warm process effluents cool in sewers and tanks: design on the colder of the
@@ -918,7 +914,7 @@ def _resolve(req: Requirements) -> Resolved:
             influent["temperature"] = Sourced(climate.quantity, f"climate default{warmer}: {climate.source}")
         if not influent["temperature"].source.startswith("user"):
             defaults_used["temperature"] = influent["temperature"].source
-    values = {p: float(s.quantity.to(_unit_of(p)).magnitude) for p, s in influent.items()}
+    values = {p: float(s.quantity.to(parameter_unit(p)).magnitude) for p, s in influent.items()}
 
     # The design temperature: the user's, else the water's own if measured, else the climate.
     if req.location.temperature is not None:
@@ -969,7 +965,7 @@ def _resolve(req: Requirements) -> Resolved:
                 pe_value = float(pe.quantity.magnitude) if pe is not None else math.inf
                 case = next(c for c in spec["by_population_equivalent"] if c.get("below") is None or pe_value < c["below"])
                 spec = {**spec, **case}
-            unit = _unit_of(p)
+            unit = parameter_unit(p)
             low = Q_(float(spec["min"]), unit) if spec.get("min") is not None else None
             high = Q_(float(spec["max"]), unit) if spec.get("max") is not None else None
             targets[p] = Target(p, low, high, (spec.get("source") or default_source) + suffix, spec.get("basis", ""))
@@ -1003,7 +999,7 @@ def _resolve(req: Requirements) -> Resolved:
         c = values.get(p)
         if c is None or t.max is None or p in ("ph", "temperature"):
             continue
-        lim = float(t.max.to(_unit_of(p)).magnitude)
+        lim = float(t.max.to(parameter_unit(p)).magnitude)
         if lim >= c:
             notes.append(f"{PARAMETERS[p][1]}: the influent ({fmt(influent[p].quantity)}) already meets the limit "
                          f"({fmt(t.max)}); no removal is needed for it.")
