@@ -140,8 +140,32 @@ def _short(value: Any) -> str:
     return text if len(text) <= 60 else text[:57] + "…"
 
 
+_POWER = re.compile(r"(\*\*|\^)\s*\(?\s*[-+]?\s*([0-9.]+)")
+_CHAINED_POWER = re.compile(r"(\*\*|\^)\s*\(?\s*[-+]?\s*[0-9.]+\s*\)?\s*(\*\*|\^)")
+
+
+def _unsafe(raw: Any) -> bool:
+    """Text pint would take forever on (see :func:`_parse`)."""
+    if isinstance(raw, dict):
+        return any(_unsafe(v) for v in raw.values())
+    if not isinstance(raw, str):
+        return False
+    text = raw.replace("²", "**2").replace("³", "**3")
+    too_big = any(m.group(2).count(".") <= 1 and m.group(2) != "." and float(m.group(2)) > 4
+                  for m in _POWER.finditer(text))
+    return len(raw) > 100 or too_big or bool(_CHAINED_POWER.search(text))
+
+
 def _parse(raw: Any, unit: str | None, name: str) -> Quantity:
-    """parse_quantity, with the odd exception pint's tokenizer raises on garbage turned into plain words."""
+    """parse_quantity, guarded against input pint cannot handle safely.
+
+    Pint evaluates powers exactly, so ``9³³³`` or ``10**99999999`` never returns:
+    text with chained powers or exponents above 4 (no unit needs more) is refused
+    before pint sees it. The odd exception pint's tokenizer raises on garbage is
+    turned into plain words.
+    """
+    if _unsafe(raw):
+        raise QuantityError(f"{name}: cannot read {_short(raw)} as a number with a unit")
     try:
         return parse_quantity(raw, unit, name=name)
     except QuantityError:
@@ -190,6 +214,8 @@ def _check_value(parameter: str, q: Quantity, name: str, *, limit: bool) -> str 
         return None
     if m < 0:
         return f"{name}: must not be negative (got {fmt(q)})"
+    if parameter_unit(parameter) == "mg/L" and m > MAX_CONCENTRATION_MG_L:
+        return f"{name}: {fmt(q)} is more than half the water's own mass; not a water to treat"
     if limit and m == 0 and parameter not in ZERO_LIMIT_PARAMETERS:
         return (f"{name}: a limit of zero cannot be met or measured; give the detection limit or the "
                 f"lowest value you need instead")
@@ -201,6 +227,20 @@ def _parse_positive(raw: Any, unit: str, name: str, *, allow_zero: bool = False)
     m = float(q.magnitude)
     if m < 0 or (m == 0 and not allow_zero):
         raise QuantityError(f"{name}: must be {'zero or more' if allow_zero else 'greater than zero'} (got {_short(raw)})")
+    return q
+
+
+# The largest treatment works treat a few million m3/d (Stickney, Chicago: about 5.5).
+MAX_FLOW_M3_D = 1.0e7
+# Concentrations above half the density of water are no longer water.
+MAX_CONCENTRATION_MG_L = 5.0e5
+
+
+def _plant_flow(raw: Any, name: str) -> Quantity:
+    q = _parse_positive(raw, "m3/d", name).to("m**3/day")
+    if q.magnitude > MAX_FLOW_M3_D:
+        raise QuantityError(f"{name}: {fmt(q, 'm3/d')} is more than any treatment plant handles "
+                            f"(the largest treat a few million m3/d)")
     return q
 
 
@@ -244,12 +284,12 @@ class Flow(_Model):
     @field_validator("average", mode="before")
     @classmethod
     def _average(cls, v: Any) -> Quantity:
-        return _parse_positive(v, "m3/d", "flow.average").to("m**3/day")
+        return _plant_flow(v, "flow.average")
 
     @field_validator("peak", mode="before")
     @classmethod
     def _peak(cls, v: Any) -> Quantity | None:
-        return None if v is None else _parse_positive(v, "m3/d", "flow.peak").to("m**3/day")
+        return None if v is None else _plant_flow(v, "flow.peak")
 
     @field_validator("peak_factor", mode="before")
     @classmethod
@@ -616,6 +656,11 @@ class Requirements(_Model):
                 problems.append(f"overrides.{unit_type}: must be an object of criterion names and values "
                                 f"(got {_short(criteria)})")
                 continue
+            unsafe = [f"overrides.{unit_type}.{k}: cannot read {_short(raw)} as a number with a unit"
+                      for k, raw in criteria.items() if _unsafe(raw)]
+            if unsafe:
+                problems.extend(unsafe)
+                criteria = {k: raw for k, raw in criteria.items() if not _unsafe(raw)}
             try:
                 found = check_overrides(unit_type, criteria)
             except Exception as exc:  # a unit's data file that cannot be read is a problem to report, not a crash
