@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 import yaml
+from pint.errors import DimensionalityError
 
 from .quantities import Q_, Quantity, QuantityError, fmt, parse_quantity
 
@@ -103,6 +104,22 @@ def _unit(text: str) -> str:
     return _preprocess(text)
 
 
+def override_quantity(spec: CriterionSpec, raw: Any, *, name: str) -> Quantity:
+    """A user's value for a criterion, in the criterion's unit.
+
+    A bare number is taken in the criterion's own unit; a value with a unit must
+    be convertible to it. Ratios such as L/m3 or kg/t are dimensionless to pint,
+    so "0.05 L/m3" is converted, not read as the plain number 0.05.
+    """
+    q = parse_quantity(raw, _unit(spec.unit), name=name)
+    if not q.dimensionless or q.units != Q_(1.0, "dimensionless").units:
+        try:
+            return q.to(spec.value.units)
+        except DimensionalityError:
+            raise QuantityError(f"{name}: {raw!r} is not convertible to {spec.unit}") from None
+    return Q_(float(q.magnitude), spec.value.units)
+
+
 def check_overrides(unit_type: str, overrides: dict[str, Any]) -> list[str]:
     """Problems with a user's overrides for one unit type, in plain words (empty if none)."""
     specs = criterion_specs(unit_type)
@@ -114,9 +131,7 @@ def check_overrides(unit_type: str, overrides: dict[str, Any]) -> list[str]:
             problems.append(f"{unit_type}: unknown design criterion {name!r} (known: {known})")
             continue
         try:
-            q = parse_quantity(raw, _unit(spec.unit) if not spec.value.dimensionless else None, name=f"{unit_type}.{name}")
-            if spec.value.dimensionless and not q.dimensionless:
-                raise QuantityError(f"{unit_type}.{name}: expected a plain number, got {raw!r}")
+            q = override_quantity(spec, raw, name=f"{unit_type}.{name}")
             if q.magnitude < 0:
                 problems.append(f"{unit_type}.{name}: must not be negative (got {raw!r})")
         except QuantityError as exc:
@@ -145,8 +160,7 @@ class CriteriaSet:
         spec = self.specs[name]
         overridden = name in self.overrides
         if overridden:
-            q = parse_quantity(self.overrides[name], None if spec.value.dimensionless else _unit(spec.unit), name=name)
-            q = q.to(spec.value.units) if not spec.value.dimensionless else Q_(float(q.to("dimensionless").magnitude), spec.value.units)
+            q = override_quantity(spec, self.overrides[name], name=name)
             source = f"user override (published default {fmt(spec.value)}; {spec.source})"
         else:
             q, source = spec.value, spec.source

@@ -15,6 +15,8 @@ import math
 from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
+from pint.errors import DimensionalityError
+
 from ..calc import CalcLog
 from ..context import DesignContext
 from ..cost_curves import CostCurve, curve_cost
@@ -176,9 +178,20 @@ class UnitProcess:
 
     def add_sizing(self, key: str, description: str, quantity: Quantity, unit: str | None = None) -> Quantity:
         q = quantity.to(unit) if unit else quantity
-        last = self.log.records[-1] if self.log.records and self.log.records[-1].unit_tag == self.tag else None
-        self.sizing[key] = SizingValue(description, q, last.id if last is not None else "")
+        self.sizing[key] = SizingValue(description, q, self._record_of(q))
         return q
+
+    def _record_of(self, q: Quantity) -> str:
+        """The id of this unit's calculation that produced ``q`` ("" for a value taken straight from a criterion)."""
+        for record in reversed(self.log.records[-12:]):
+            if record.unit_tag != self.tag:
+                break
+            try:
+                if math.isclose(record.result.to(q.units).magnitude, q.magnitude, rel_tol=1e-9, abs_tol=1e-12):
+                    return record.id
+            except DimensionalityError:
+                continue
+        return ""
 
     def add_equipment(self, suffix: str, description: str, *, quantity: int = 1, capacity: Quantity | None = None,
                       power: Quantity | None = None, material: str = "", standby: int = 0) -> Equipment:
