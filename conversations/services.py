@@ -121,9 +121,10 @@ def parse_flow_m3_d(value: Any, unit: Any = None) -> float:
         raise ValueError(str(exc)) from None
     except Exception:  # noqa: BLE001 — pint's parser has more ways to fail than it documents
         raise ValueError(f"flow: cannot read {value!r} as a number with a unit") from None
+    flow = round(float(flow), 3) if math.isfinite(flow) else flow
     if not math.isfinite(flow) or flow <= 0:
         raise ValueError(f"flow: {value!r} is not a positive flow")
-    return round(float(flow), 3)
+    return flow
 
 
 def parse_money(value: Any) -> float:

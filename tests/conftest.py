@@ -1,6 +1,8 @@
 """Personas shared by every test: a project with an owner, an engineer and a
 viewer, and an outsider who belongs to none of it."""
 
+import uuid
+
 import pytest
 
 from projects.models import Role
@@ -22,6 +24,12 @@ def _media_in_tmp(settings, tmp_path):
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
     # PBKDF2's deliberate slowness would dominate the suite's run time.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    # With REDIS_URL the cache is Redis, shared by the xdist workers and kept
+    # from earlier runs: allauth's rate limits and confirmation-email cooldowns
+    # would leak from one test (or run) into another. Each test gets its own.
+    settings.CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": uuid.uuid4().hex}
+    }
 
 
 @pytest.fixture

@@ -54,7 +54,7 @@ def test_it_reads_flows_in_any_unit(value, unit, expected):
     assert parse_flow_m3_d(value, unit) == pytest.approx(expected)
 
 
-@pytest.mark.parametrize("value", ["mucho", "??", -3, 0, True, [800], "800 mg/L", "9³³³", "2**2**2**2", "9^99999", {"value": 5, "unit": "m³³³/d"}])
+@pytest.mark.parametrize("value", ["mucho", "??", -3, 0, 1e-9, True, [800], "800 mg/L", "9³³³", "2**2**2**2", "9^99999", {"value": 5, "unit": "m³³³/d"}])
 def test_it_refuses_what_is_not_a_flow(value):
     with pytest.raises(ValueError, match="flow"):
         parse_flow_m3_d(value)
