@@ -30,6 +30,13 @@ BIOLOGICAL_OPTIONS = {
     "mbbr": ("mbbr", "secondary_clarifier"),
     "mbr": ("mbr",),
 }
+# The same with a metal salt for phosphorus dosed and flocculated ahead of the
+# solids separation (co-precipitation): the precipitate leaves with the sludge.
+BIOLOGICAL_OPTIONS_WITH_P = {
+    "cas": ("activated_sludge", "coagulation_flocculation", "secondary_clarifier"),
+    "mbbr": ("mbbr", "coagulation_flocculation", "secondary_clarifier"),
+    "mbr": ("coagulation_flocculation", "mbr"),
+}
 
 
 @dataclass(frozen=True)
@@ -194,19 +201,9 @@ def _simplify(units: list[str], reasons: list[str]) -> tuple[str, ...]:
     """Make a combination of options a train an engineer would build."""
     out = list(units)
     if "mbr" in out:
-        # MBR permeate is already ultrafiltered: no filter or UF after it. A metal salt
-        # for phosphorus is dosed ahead of it (simultaneous precipitation) instead of
-        # a tertiary coagulation–filtration.
+        # MBR permeate is already ultrafiltered: no filter or UF after it.
         i = out.index("mbr")
-        tail = out[i + 1:]
-        had_coagulation = "coagulation_flocculation" in tail
-        tail = [u for u in tail if u not in ("media_filtration", "ultrafiltration", "coagulation_flocculation")]
-        head = out[:i]
-        if had_coagulation and "coagulation_flocculation" not in head:
-            head.append("coagulation_flocculation")
-            reasons.append("With the MBR, the phosphorus coagulant is dosed ahead of the bioreactor (simultaneous "
-                           "precipitation) and the membranes retain the precipitate.")
-        out = head + ["mbr"] + tail
+        out = out[:i + 1] + [u for u in out[i + 1:] if u not in ("media_filtration", "ultrafiltration")]
     deduped: list[str] = []
     for u in out:
         # A unit repeated back to back (two media filters from two rules) is one unit.
@@ -293,6 +290,8 @@ def _wastewater_plan(r: Resolved) -> tuple[list[Step | Choice], list[str], dict[
                                 f"which chemically assisted separation achieves on this wastewater (up to about "
                                 f"{_pct(cap)} of the BOD: {cap_source})."))
 
+    tp_need = r.removal_needed("tp")
+    chemical_p = tp_need > (threshold("biological_tp_removal") if biological else tol)
     if biological:
         what = ["BOD removal"]
         if nitrify:
@@ -325,24 +324,29 @@ def _wastewater_plan(r: Resolved) -> tuple[list[Step | Choice], list[str], dict[
             "mbr": "Activated sludge separated by submerged membranes: smallest footprint and the best effluent, at higher "
                    "energy and membrane cost.",
         }
+        options = BIOLOGICAL_OPTIONS_WITH_P if chemical_p else BIOLOGICAL_OPTIONS
+        if chemical_p:
+            why_bio += (f" Phosphorus must fall by {_pct(tp_need)}, more than the biomass takes up "
+                        f"({threshold_source('biological_tp_removal')}): a metal salt is dosed and flocculated ahead of "
+                        f"the solids separation, which removes the precipitate with the sludge (co-precipitation; "
+                        f"Metcalf & Eddy, 5th ed., Ch. 6).")
         plan.append(Choice("biological", "Biological treatment",
-                           tuple(Option(k, BIOLOGICAL_OPTIONS[k], reasons[k]) for k in order),
+                           tuple(Option(k, options[k], reasons[k]) for k in order),
                            f"{why_bio} Preferred because {why}"))
 
     # Tertiary treatment after the clarifier (the MBR needs none; see _simplify).
     tss_lim, turb_lim = r.limit("tss"), r.limit("turbidity")
     settled_tss = threshold("secondary_effluent_tss") if biological else threshold("physchem_effluent_tss")
-    tp_need = r.removal_needed("tp")
-    chemical_p = tp_need > (threshold("biological_tp_removal") if biological else tol)
+    tp_lim = r.limit("tp")
     organics_polish = (need("color") or need("toc") or _refractory_cod_gap(r, biological)) and not ro
+    p_polish = chemical_p and tp_lim is not None and tp_lim < threshold("settled_effluent_tp")
     filtration = ((tss_lim is not None and tss_lim < settled_tss) or (turb_lim is not None and need("turbidity"))
-                  or organics_polish)
-    if chemical_p:
-        plan.append(Step(("coagulation_flocculation", "media_filtration"),
-                         f"Phosphorus must fall by {_pct(tp_need)}, more than the biomass takes up "
-                         f"({threshold_source('biological_tp_removal')}): a metal salt precipitates it and a media filter "
-                         f"retains the precipitate (Metcalf & Eddy, 5th ed., Ch. 11)."))
-    elif filtration and not ro:
+                  or organics_polish or p_polish)
+    if chemical_p and not biological:
+        plan.append(Step(("coagulation_flocculation", "lamella_clarifier"),
+                         f"Phosphorus must fall by {_pct(tp_need)}: a metal salt precipitates it and a lamella clarifier "
+                         f"settles the precipitate (Metcalf & Eddy, 5th ed., Ch. 6)."))
+    if filtration and not ro:
         plan.append(Step(("media_filtration",), _filtration_reason(r, tss_lim, turb_lim, settled_tss)))
     if organics_polish:
         plan.append(Step(("gac",), "Colour or refractory organics left after the biological stage are adsorbed on "
@@ -390,6 +394,10 @@ def _filtration_reason(r: Resolved, tss_lim: float | None, turb_lim: float | Non
                 f"{threshold_source('secondary_effluent_tss')}): a media filter polishes the effluent.")
     if turb_lim is not None:
         return f"The turbidity limit ({turb_lim:g} NTU) needs a media filter after clarification (Metcalf & Eddy, 5th ed., Ch. 11)."
+    tp_lim = r.limit("tp")
+    if tp_lim is not None and tp_lim < threshold("settled_effluent_tp"):
+        return (f"The phosphorus limit ({tp_lim:g} mg/L) is below what settling leaves (particulate P of the effluent "
+                f"solids; {threshold_source('settled_effluent_tp')}): a media filter retains them.")
     return "A media filter protects the activated carbon from suspended solids (MWH 3rd ed., Ch. 15)."
 
 

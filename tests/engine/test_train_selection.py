@@ -37,11 +37,13 @@ def test_brewery_to_river_is_biological_with_nutrient_removal_and_three_alternat
     assert s.preferred.key == "mbbr"
     assert set(by_key) == {"mbbr", "cas", "mbr"}
     head = ["bar_screen", "equalization"]
-    assert by_key["cas"] == head + ["activated_sludge", "secondary_clarifier", "coagulation_flocculation",
-                                    "media_filtration"]
-    assert by_key["mbbr"] == head + ["mbbr", "secondary_clarifier", "coagulation_flocculation", "media_filtration"]
-    # The MBR retains the phosphorus precipitate: coagulant ahead of it, no filter after it.
+    # TP 15 → 2 mg/L: a metal salt flocculated ahead of the clarifier (co-precipitation), the
+    # precipitate leaving with the sludge; 2 mg/L is above the ~1 mg/L settling reaches, so no filter.
+    assert by_key["cas"] == head + ["activated_sludge", "coagulation_flocculation", "secondary_clarifier"]
+    assert by_key["mbbr"] == head + ["mbbr", "coagulation_flocculation", "secondary_clarifier"]
+    # The MBR retains the precipitate: coagulant ahead of it.
     assert by_key["mbr"] == head + ["coagulation_flocculation", "mbr"]
+    assert "co-precipitation" in s.preferred.reason
     # TN 50 → 15 mg/L (sensitive area, 40,000 p.e.): nitrification and denitrification.
     assert "denitrification" in s.preferred.reason
 
@@ -62,11 +64,12 @@ def test_textile_reuse_ends_in_reverse_osmosis_and_offers_the_classic_train():
 def test_municipal_plant_has_primary_treatment_nitrogen_removal_and_disinfection():
     s = select("municipal_20000")
     assert list(s.preferred.units) == ["bar_screen", "grit_chamber", "primary_clarifier", "activated_sludge",
-                                       "secondary_clarifier", "coagulation_flocculation", "media_filtration", "uv"]
+                                       "coagulation_flocculation", "secondary_clarifier", "uv"]
     keys = [c.key for c in s.candidates]
     assert keys == ["cas+uv", "mbbr+uv", "mbr+uv", "cas+chlorination"]
     mbr = next(c for c in s.candidates if c.key == "mbr+uv")
-    assert "media_filtration" not in mbr.units
+    assert list(mbr.units) == ["bar_screen", "grit_chamber", "primary_clarifier", "coagulation_flocculation", "mbr",
+                               "uv"]
     assert "denitrification" in s.preferred.reason and "UV" in s.preferred.reason
 
 
@@ -75,6 +78,15 @@ def test_municipal_plant_outside_a_sensitive_area_needs_no_nutrient_removal():
                                          "destination": "surface_water"}).resolved())
     assert "coagulation_flocculation" not in s.preferred.units
     assert "denitrification" not in s.preferred.reason
+
+
+def test_a_phosphorus_limit_below_one_adds_a_filter_after_the_clarifier():
+    s = select_trains(load_requirements({"sector": "municipal", "subsector": "wastewater", "flow": "20000 m3/d",
+                                         "destination": "surface_water", "targets": {"tp": "0.3 mg/L"}}).resolved())
+    assert list(s.preferred.units)[3:] == ["activated_sludge", "coagulation_flocculation", "secondary_clarifier",
+                                           "media_filtration", "uv"]
+    mbr = next(c for c in s.candidates if c.key.startswith("mbr"))
+    assert "media_filtration" not in mbr.units  # the membranes retain the precipitate
 
 
 def test_small_municipal_plant_skips_primary_settling():
