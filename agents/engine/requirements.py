@@ -1040,14 +1040,15 @@ def _resolve(req: Requirements) -> Resolved:
         else:
             targets[p] = Target(p, limit.min, limit.max, "user")
 
+    within = []
     for p, t in targets.items():
         c = values.get(p)
         if c is None or t.max is None or p in ("ph", "temperature"):
             continue
-        lim = float(t.max.to(parameter_unit(p)).magnitude)
-        if lim >= c:
-            notes.append(f"{PARAMETERS[p][1]}: the influent ({fmt(influent[p].quantity)}) already meets the limit "
-                         f"({fmt(t.max)}); no removal is needed for it.")
+        if float(t.max.to(parameter_unit(p)).magnitude) >= c:
+            within.append(f"{PARAMETERS[p][1]} ({fmt(influent[p].quantity)} against {fmt(t.max)})")
+    if within:
+        notes.append("The influent already meets these limits, no removal is needed for them: " + ", ".join(within) + ".")
     for p, t in targets.items():
         if p not in values:
             notes.append(f"{PARAMETERS[p][1]}: there is a limit ({fmt(t.max or t.min)}) but no influent value and no "

@@ -301,7 +301,13 @@ def test_the_design_temperature_is_the_measured_water_temperature_when_given():
 def test_limits_the_influent_already_meets_are_noted():
     r = load_requirements(minimal(influent={"tds": "800 mg/L"})).resolved()
     assert r.removal_needed("tds") == 0.0
-    assert any(n.startswith("TDS: the influent") for n in r.notes)
+    assert any(n.startswith("The influent already meets") and "TDS (800 mg/L against 3,000 mg/L)" in n
+               for n in r.notes)
+
+
+def test_the_requirements_have_a_json_schema_for_the_documentation():
+    schema = Requirements.model_json_schema()
+    assert {"sector", "flow", "influent", "destination", "targets", "overrides", "forced_train"} <= set(schema["properties"])
 
 
 # -- invalid input never escapes as anything else --------------------------------------------
