@@ -401,6 +401,18 @@ class SuspendedGrowth(UnitProcess):
                              air * self.c("peak_oxygen_factor").m, unit="m**3/hour")
         return {"sotr": sotr, "air": air, "air_peak": air_peak, "submergence": submergence, "p_ratio": pb}
 
+    def _with_mixing_air(self, aer: dict[str, Quantity], basis: Quantity) -> dict[str, Quantity]:
+        """Raise the air flows to the mixing minimum when the oxygen demand asks for less.
+
+        ``basis`` is the floor area or the volume, whichever the ``mixing_air`` criterion is given per.
+        """
+        mix = self.calc("Q_air,mix", "Air flow needed for mixing", "Q_mix = q_mix·X",
+                        {"q_mix": self.c("mixing_air"), "X": (basis, "calculated", "floor area or volume")},
+                        self.c("mixing_air").quantity * basis, unit="m**3/hour")
+        if mix > aer["air"]:
+            self.notes.append("Mixing, not the oxygen demand, sets the average air flow.")
+        return {**aer, "air": max(aer["air"], mix), "air_peak": max(aer["air_peak"], mix)}
+
     def _blower_power(self, air: Quantity, submergence: Quantity, p_ratio: Quantity, symbol: str) -> Quantity:
         """Adiabatic compression power (M&E 5th ed., Eq. 5-77; the book's constant 29.7 is M_air = 28.97)."""
         p1 = (P_ATM * p_ratio.magnitude).to("kPa")
@@ -512,6 +524,8 @@ class SuspendedGrowth(UnitProcess):
             chem = self.add_chemical("sodium_hydroxide", "Alkalinity for nitrification", product, q)
             self._dosing_equipment(suffixes, chem.consumption, Q_(1.52, "kg/L"), "Caustic soda (50 %)")
             self._dosing = chem.consumption
+            self.notes.append("Alkalinity is dosed as caustic soda; hydrated lime or magnesium hydroxide slurry cost "
+                              "less per unit of alkalinity where their handling is acceptable.")
             if influent.get("tds") is not None:
                 self.generated["tds"] = (chem.consumption * 0.5 * TDS_PER_NAOH).to("kg/day")
         return alk_left + alk_dose
@@ -728,6 +742,7 @@ class ActivatedSludge(SuspendedGrowth):
         denit, v_aer, v_anoxic = reactor["denit"], bio.aerobic_volume, reactor["anoxic_volume"]
         depth = self.c("side_water_depth").quantity
         aer = self._aeration(reactor["ro"], self.c("alpha_nitrification" if bio.nitrifying else "alpha_bod"), depth, t)
+        aer = self._with_mixing_air(aer, v_aer / depth)
         self.add_sizing("sotr", "Standard oxygen transfer rate (average)", aer["sotr"])
         self.add_sizing("air_flow", "Air flow at standard conditions (average)", aer["air"])
         self.add_sizing("air_flow_peak", "Design air flow at standard conditions (peak)", aer["air_peak"])

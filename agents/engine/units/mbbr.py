@@ -12,10 +12,14 @@ concentration leaving), ``ras_ratio`` = 0, ``ras_concentration`` (the
 settled sludge concentration) and ``biosolids`` (g BOD, COD, N, P per g TSS).
 
 Influent particulate BOD is taken as r_BOD·TSS (the same ratio the separator
-uses), so the soluble BOD the biofilm removes is BOD − r_BOD·TSS.
+uses), so the soluble BOD the biofilm removes is BOD − r_BOD·TSS, but no less
+than a minimum soluble fraction of the BOD; the particulate BOD passes on to
+the separator with the solids.
 """
 
 from __future__ import annotations
+
+import math
 
 from ..cost_curves import curve_cost
 from ..quantities import Q_, Quantity
@@ -43,9 +47,10 @@ class MovingBedBiofilmReactor(SuspendedGrowth):
         area_c = self.calc("A_BOD", "Carrier surface for BOD removal", "A = Q·BOD/SALR_BOD",
                            {"Q": (q, "influent"), "BOD": (bod, "influent"), "SALR_BOD": salr},
                            q * bod / salr.quantity, unit="m**2")
-        sbod_in = self.calc("sBOD_in", "Influent soluble BOD5", "sBOD_in = max(0, BOD − r_BOD·TSS)",
-                            {"BOD": (bod, "influent"), "r_BOD": r_bod, "TSS": (tss, "influent")},
-                            max(bod - r_bod.m * tss, Q_(0.0, "mg/L")), unit="mg/L")
+        f_s = self.c("soluble_bod_fraction_min")
+        sbod_in = self.calc("sBOD_in", "Influent soluble BOD5", "sBOD_in = max(BOD − r_BOD·TSS, f_s·BOD)",
+                            {"BOD": (bod, "influent"), "r_BOD": r_bod, "TSS": (tss, "influent"), "f_s": f_s},
+                            max(bod - r_bod.m * tss, bod * f_s.m), unit="mg/L")
         sbod_e = self.calc("sBOD_e", "Effluent soluble BOD5", "sBOD_e = min(sBOD_e,design, sBOD_in)",
                            {"sBOD_e,design": self.c("effluent_soluble_bod"), "sBOD_in": (sbod_in, "calculated")},
                            min(self.c("effluent_soluble_bod").quantity, sbod_in), unit="mg/L")
@@ -147,6 +152,8 @@ class MovingBedBiofilmReactor(SuspendedGrowth):
             self.add_sizing("oxygen_demand", "Oxygen demand (average)", ro_c + ro_n, "kg/hour")
         else:
             self.add_sizing("oxygen_demand", "Oxygen demand (average)", ro_c, "kg/hour")
+        mixed = self._with_mixing_air({"air": air, "air_peak": air_peak}, v_total)
+        air, air_peak = mixed["air"], mixed["air_peak"]
         self.add_sizing("sotr", "Standard oxygen transfer rate (average)", sotr, "kg/hour")
         self.add_sizing("air_flow", "Air flow at standard conditions (average)", air, "m**3/hour")
         self.add_sizing("air_flow_peak", "Design air flow at standard conditions (peak)", air_peak, "m**3/hour")
@@ -162,12 +169,15 @@ class MovingBedBiofilmReactor(SuspendedGrowth):
                           {"Q_peak": (q_peak, "influent peak"), "N": (Q_(n, ""), "calculated"),
                            "v_sieve": self.c("sieve_loading")}, q_peak / n / self.c("sieve_loading").quantity,
                           unit="m**2")
+        per_outlet = math.ceil((sieve / self.c("max_sieve_area").quantity).to("").magnitude - 1e-9)
         self.add_sizing("sieve_area", "Sieve area per reactor outlet", sieve)
-        self.add_equipment("-05", "Media-retention sieve (cylindrical wedge wire)", quantity=reactors, capacity=sieve,
-                           material="AISI 316 stainless steel")
+        self.add_sizing("sieves", "Sieves", Q_(per_outlet * reactors, ""))
+        self.add_equipment("-05", "Media-retention sieve (cylindrical wedge wire)", quantity=per_outlet * reactors,
+                           capacity=sieve / per_outlet, material="AISI 316 stainless steel")
 
         alk_out = self._alkalinity(influent, nox, Q_(0.0, "mg/L"))
-        self._effluent(influent, tss, sbod_e, r_bod.m, solids_h + solids_n, fv.m, bcod_removed, nh4_e, nox, alk_out)
+        self._effluent(influent, tss, sbod_in, sbod_e, r_bod.m, solids_h + solids_n, fv.m, bcod_removed, nh4_e, nox,
+                       alk_out)
         self._n_series, self._floor = n_series, floor
         if self.packaged:
             self.notes.append(f"Average flow {q.magnitude:,.0f} m3/d is below "
@@ -184,8 +194,9 @@ class MovingBedBiofilmReactor(SuspendedGrowth):
             return True
         return target_tn is not None and ammonia > target_tn
 
-    def _effluent(self, influent: Stream, tss: Quantity, sbod_e: Quantity, r_bod: float, solids: Quantity,
-                  fv: float, bcod_removed: Quantity, nh4_e: Quantity | None, nox: Quantity, alk_out: Quantity) -> None:
+    def _effluent(self, influent: Stream, tss: Quantity, sbod_in: Quantity, sbod_e: Quantity, r_bod: float,
+                  solids: Quantity, fv: float, bcod_removed: Quantity, nh4_e: Quantity | None, nox: Quantity,
+                  alk_out: Quantity) -> None:
         q = influent.flow
         self.generated["tss"] = solids.to("kg/day")
         tss_out = self.calc("TSS_out", "Solids leaving to the separator", "TSS_out = TSS_in + P_X/Q",
@@ -193,9 +204,12 @@ class MovingBedBiofilmReactor(SuspendedGrowth):
                             tss + solids / q, unit="mg/L")
         changes: dict[str, Quantity] = {
             "tss": tss_out,
-            "bod": self.calc("BOD_out", "BOD5 leaving (soluble + particulate)", "BOD_out = sBOD_e + r_BOD·TSS_out",
-                             {"sBOD_e": (sbod_e, "calculated"), "r_BOD": self.c("solids_bod_ratio"),
-                              "TSS_out": (tss_out, "calculated")}, sbod_e + r_bod * tss_out, unit="mg/L"),
+            "bod": self.calc("BOD_out", "BOD5 leaving (soluble + particulate)",
+                             "BOD_out = sBOD_e + (BOD_in − sBOD_in) + r_BOD·P_X/Q",
+                             {"sBOD_e": (sbod_e, "calculated"), "BOD_in": (influent.get("bod"), "influent"),
+                              "sBOD_in": (sbod_in, "calculated"), "r_BOD": self.c("solids_bod_ratio"),
+                              "P_X": (solids, "calculated"), "Q": (q, "influent")},
+                             sbod_e + influent.get("bod") - sbod_in + r_bod * solids / q, unit="mg/L"),
         }
         if influent.get("cod") is not None:
             oxidised = bcod_removed - COD_PER_VSS * fv * (self.generated["tss"] / q)
@@ -224,7 +238,8 @@ class MovingBedBiofilmReactor(SuspendedGrowth):
         self.ctx.shared.update({
             "mlss": tss_out, "ras_ratio": Q_(0.0, ""),
             "ras_concentration": self.c("settled_sludge_concentration").quantity,
-            "biosolids": {"bod": r_bod, "cod": COD_PER_VSS * fv, "tn": n_ratio, "tp": p_ratio},
+            "biosolids": {"bod": ((changes["bod"] - sbod_e) / tss_out).to("").magnitude, "cod": COD_PER_VSS * fv,
+                          "tn": n_ratio, "tp": p_ratio},
         })
 
     def cost(self) -> None:
@@ -239,7 +254,8 @@ class MovingBedBiofilmReactor(SuspendedGrowth):
             self.curve_cost("basin", self.sizing["volume"].quantity / reactors, count=reactors, category="civil")
             media_cost = self.curve_cost("media", media, category="media")
             self.curve_cost("aeration_grid", self._floor / reactors, count=reactors)
-            self.curve_cost("sieve", self.sizing["sieve_area"].quantity, count=reactors)
+            sieves = int(self.sizing["sieves"].quantity.magnitude)
+            self.curve_cost("sieve", self.sizing["sieve_area"].quantity * reactors / sieves, count=sieves)
             duty, each = self._blowers
             self.curve_cost("blower", each, count=duty + 1)
             if self._dosing is not None:

@@ -56,7 +56,8 @@ class MembraneBioreactor(SuspendedGrowth):
         alpha = self.calc("α", "Alpha factor at the MBR mixed liquor concentration", "α = exp(−k·MLSS)",
                           {"k": k, "MLSS": self.c("mlss")}, Q_(math.exp(-k.quantity.to("L/g").magnitude * mlss_gl), ""))
         depth = self.c("side_water_depth").quantity
-        aer = self._aeration(reactor["ro"], (alpha, "Krampe & Krauth (2003)"), depth, t)
+        aer = self._with_mixing_air(self._aeration(reactor["ro"], (alpha, "Krampe & Krauth (2003)"), depth, t),
+                                    v_aer / depth)
         self.add_sizing("sotr", "Standard oxygen transfer rate (average)", aer["sotr"])
         self.add_sizing("air_flow", "Process air at standard conditions (average)", aer["air"])
         alk_out = self._alkalinity(influent, bio.nox, reactor["no3_removed"])

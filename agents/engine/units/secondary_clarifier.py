@@ -196,9 +196,14 @@ class SecondaryClarifier(UnitProcess):
                                capacity=(capacity / n).to("m**3/hour"), power=p_max / n, material="ductile iron")
             self.add_power("Return sludge pumps", p_max / n * (n + 1), p_avg)
             self._ras_each = (capacity / n).to("L/s")
+        self._was_pump: Quantity | None = None
+        if q_w.magnitude <= 0:
+            self.notes.append("The influent carries no more solids than the effluent keeps: no waste sludge.")
+            return
         factor, head_w = self.c("was_pump_factor"), self.c("was_pump_head")
-        q_was_pump = self.calc("Q_WAS,pump", "Waste sludge pump capacity", "Q = k·Q_w",
-                               {"k": factor, "Q_w": (q_w, "calculated")}, q_w * factor.m, unit="L/s")
+        q_was_pump = self.calc("Q_WAS,pump", "Waste sludge pump capacity", "Q = max(k·Q_w, Q_min)",
+                               {"k": factor, "Q_w": (q_w, "calculated"), "Q_min": self.c("min_pump_capacity")},
+                               max(q_w * factor.m, self.c("min_pump_capacity").quantity), unit="L/s")
         p_was = (rho_g * q_was_pump * head_w.quantity / eff.m).to("kW")
         self.add_equipment("-04", "Waste sludge pump (progressive cavity)", quantity=2, standby=1,
                            capacity=q_was_pump.to("m**3/hour"), power=p_was, material="cast iron, elastomer stator")
@@ -214,4 +219,5 @@ class SecondaryClarifier(UnitProcess):
             self.curve_cost("clarifier", each, count=n, category="civil")
         if self._ras_each is not None:
             self.curve_cost("sludge_pump", self._ras_each, count=n + 1, description="return sludge pumps")
-        self.curve_cost("sludge_pump", self._was_pump, count=2, description="waste sludge pumps")
+        if self._was_pump is not None:
+            self.curve_cost("sludge_pump", self._was_pump, count=2, description="waste sludge pumps")
