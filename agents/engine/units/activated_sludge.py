@@ -796,6 +796,7 @@ class ActivatedSludge(SuspendedGrowth):
                               f"({bio.nox.magnitude:.1f} mg/L NH4-N oxidised); its oxygen and alkalinity are provided for.")
         self.ctx.shared.update({"mlss": mlss, "ras_ratio": ras, "ras_concentration": x_r.quantity,
                                 "biosolids": ratios})
+        self.equipment.sort(key=lambda e: e.tag)
         self.notes.append(
             f"SRT {bio.srt.magnitude:.1f} d ({'nitrifying' if bio.nitrifying else 'BOD removal'}), "
             f"{bio.temperature.magnitude:g} °C; complete-mix kinetics (M&E 5th ed. Example 8-3)"

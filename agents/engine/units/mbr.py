@@ -114,6 +114,7 @@ class MembraneBioreactor(SuspendedGrowth):
         if self.packaged:
             self.notes.append(f"Average flow {q.magnitude:,.0f} m3/d is below "
                               f"{self.c('packaged_below').quantity.magnitude:g} m3/d: a containerised MBR is used.")
+        self.equipment.sort(key=lambda e: e.tag)
         self.notes.append(f"SRT {bio.srt.magnitude:.1f} d at MLSS {mlss_gl:g} g/L, {t:g} °C; "
                           "fine screening of 1–3 mm is required upstream of the membranes.")
 
