@@ -35,6 +35,7 @@ from projects.models import (
     Sector,
     Subsector,
 )
+from projects.phases.errors import UNEXPECTED_ERROR
 from projects.services import activity_record, project_create
 
 DEMO_EMAIL = "demo@h2o.example"
@@ -210,7 +211,8 @@ DEMO_PROJECTS: list[DemoProject] = [
                 Status.FAILED,
                 40,
                 "Selecting the treatment train",
-                error="The influent colour and COD are missing: add them to the questionnaire and start again.",
+                # Stored as the runner stores it: an English msgid, translated when shown.
+                error=UNEXPECTED_ERROR,
                 days_ago=2,
             )
         ],
