@@ -5,6 +5,11 @@ completed, one archived), every role of the demo user (owner, engineer,
 viewer), phase runs in every state, an activity timeline and documents with
 real files (a PDF and an XLSX). Idempotent: a project that already exists
 (same owner and name) is left as it is, so running it again changes nothing.
+
+The queued and running runs have no worker behind them. Once they are older
+than H2O_PHASE_STALE_AFTER the reaper treats them like runs whose worker
+died: queued again, then run for real if the phase is registered, or failed
+("This phase is not available.") if it is not.
 """
 
 from __future__ import annotations
