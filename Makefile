@@ -29,8 +29,14 @@ install: $(BIN)/python
 install-dev: $(BIN)/python
 	$(BIN)/pip install -q -r requirements-dev.txt
 
+# The compiled catalogues are committed too, so a machine without GNU gettext
+# still gets both languages.
 messages: install
-	$(BIN)/python manage.py compilemessages --ignore=.venv -v 0
+	@if command -v msgfmt >/dev/null 2>&1; then \
+		$(BIN)/python manage.py compilemessages --ignore=.venv -v 0; \
+	else \
+		echo "msgfmt (GNU gettext) not found: using the committed .mo catalogues"; \
+	fi
 
 migrate: install
 	$(BIN)/python manage.py migrate --noinput -v 0
