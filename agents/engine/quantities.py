@@ -26,6 +26,26 @@ _SUPERSCRIPTS = {"²": "**2", "³": "**3"}
 _PER_100ML = re.compile(r"(CFU|MPN)\s*/\s*\(?\s*100\s*mL\s*\)?")
 
 
+# Pint evaluates powers exactly, so "9³³³" (9**3**3**3) or "10**99999999" never
+# returns. No unit needs a power above 4 and no value needs one at all; text with
+# chained powers, a large exponent, or an absurd length is refused before pint sees it.
+_CHAINED_POWER = re.compile(r"(?:\*\*|\^)[\s\d.()+-]*(?:\*\*|\^)")
+_EXPONENT = re.compile(r"(?:\*\*|\^)\s*\(?\s*([-+]?[\d.]+)")
+MAX_TEXT_LENGTH = 100
+
+
+def _unsafe(text: str) -> bool:
+    if len(text) > MAX_TEXT_LENGTH or _CHAINED_POWER.search(text):
+        return True
+    for match in _EXPONENT.finditer(text):
+        try:
+            if abs(float(match.group(1))) > 4:
+                return True
+        except ValueError:
+            return True
+    return False
+
+
 def _preprocess(text: str) -> str:
     text = _PER_100ML.sub(r"\1_per_100mL", text)
     for sup, power in _SUPERSCRIPTS.items():
@@ -83,6 +103,9 @@ def parse_quantity(value: Any, unit: str | None = None, *, name: str = "value") 
         text = value.strip()
         if not text:
             raise QuantityError(f"{name}: is empty")
+        if _unsafe(_preprocess(text)):
+            shown = text if len(text) <= 40 else text[:37] + "…"
+            raise QuantityError(f"{name}: cannot read {shown!r} as a number with a unit")
         try:
             q = ureg.Quantity(text)
         except (pint.errors.PintError, SyntaxError, ValueError, TypeError, AttributeError, KeyError) as exc:
