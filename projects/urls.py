@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import include, path
 
 from . import views
 
@@ -27,4 +27,6 @@ urlpatterns = [
     path("invitations/<str:token>/", views.invitation_detail, name="invitation_detail"),
     path("invitations/<str:token>/accept/", views.invitation_accept, name="invitation_accept"),
     path("invitations/<str:token>/decline/", views.invitation_decline, name="invitation_decline"),
+    # The proposal questionnaire chat (conversations app).
+    path("", include("conversations.urls")),
 ]
