@@ -77,6 +77,12 @@ ureg.define("percent_sat = 0.01 = percent_saturation")
 ureg.define("kWh = kilowatt * hour")
 ureg.define("person = [] = operator")
 
+# Pint caches parsed unit expressions only for single unit names, so every
+# ``q.to("m3/d")`` re-parses "m**3/day"; the engine converts with a few dozen
+# distinct unit strings thousands of times per design. Parsed containers are
+# immutable, so memoizing the parser is safe and makes designs several times faster.
+ureg.parse_units_as_container = lru_cache(maxsize=4096)(ureg.parse_units_as_container)
+
 Q_ = ureg.Quantity
 Quantity = pint.Quantity
 

@@ -15,8 +15,6 @@ import math
 from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
-from pint.errors import DimensionalityError
-
 from ..calc import CalcLog
 from ..context import DesignContext
 from ..cost_curves import CostCurve, curve_cost
@@ -183,14 +181,14 @@ class UnitProcess:
 
     def _record_of(self, q: Quantity) -> str:
         """The id of this unit's calculation that produced ``q`` ("" for a value taken straight from a criterion)."""
+        # Only records in the same unit are compared: a conversion per candidate would
+        # cost more than the sizing itself, and sizing values keep their record's unit.
         for record in reversed(self.log.records[-12:]):
             if record.unit_tag != self.tag:
                 break
-            try:
-                if math.isclose(record.result.to(q.units).magnitude, q.magnitude, rel_tol=1e-9, abs_tol=1e-12):
-                    return record.id
-            except DimensionalityError:
-                continue
+            if record.result.units == q.units and math.isclose(record.result.magnitude, q.magnitude,
+                                                               rel_tol=1e-9, abs_tol=1e-12):
+                return record.id
         return ""
 
     def add_equipment(self, suffix: str, description: str, *, quantity: int = 1, capacity: Quantity | None = None,
