@@ -8,6 +8,7 @@ from typing import Any
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncWebsocketConsumer
 from django.conf import settings
+from django.template.loader import render_to_string
 from django.utils import translation
 
 from .models import ProjectMember
@@ -43,6 +44,7 @@ class ProjectConsumer(AsyncWebsocketConsumer):
             await self.close(code=CLOSE_FORBIDDEN)
             return
         self.project_id = project_id
+        self.user_id = user.pk
         self.language = _language(self.scope)
         self.may_run = may_run_phases(role)
         self.group_name = project_group(project_id)
@@ -72,6 +74,32 @@ class ProjectConsumer(AsyncWebsocketConsumer):
         )
         if html:
             await self.send(text_data=html)
+
+    # Handles MEMBERSHIP_EVENT ("membership.changed"): a member was removed or
+    # changed role (user_id), or the project was deleted (user_id None).
+    async def membership_changed(self, event: dict[str, Any]) -> None:
+        user_id = event.get("user_id")
+        if user_id is not None and user_id != self.user_id:
+            return
+        role = await self._role(self.scope.get("user"), self.project_id)
+        if role is None:
+            await self.send(text_data=await self._access_ended_notice())
+            await self.channel_layer.group_discard(self.group_name, self.channel_name)
+            self.group_name = None
+            await self.close(code=CLOSE_FORBIDDEN)
+            return
+        may_run = may_run_phases(role)
+        if may_run != self.may_run:
+            # Start/retry buttons appear or disappear with the new role.
+            self.may_run = may_run
+            state = await self._current_state()
+            if state is not None:
+                await self.send(text_data=state)
+
+    @database_sync_to_async
+    def _access_ended_notice(self) -> str:
+        with translation.override(self.language):
+            return render_to_string("projects/_access_ended_oob.html")
 
     @database_sync_to_async
     def _role(self, user: Any, project_id: Any) -> str | None:

@@ -177,7 +177,9 @@ def project_delete(*, project: Project, actor: AbstractBaseUser) -> None:
         doc.file.name for doc in Document.objects.filter(project=project).only("file") if doc.file.name
     ]
     storage = Document._meta.get_field("file").storage
+    project_id = project.pk
     project.delete()
+    _announce_membership_change(project_id, user_id=None)
 
     def remove_files() -> None:
         for name in names:
@@ -190,6 +192,13 @@ def project_delete(*, project: Project, actor: AbstractBaseUser) -> None:
 
 
 # --- Team -----------------------------------------------------------------------
+
+
+def _announce_membership_change(project_id: Any, *, user_id: int | None) -> None:
+    # Imported here: the phase machinery imports this module.
+    from .phases.live import announce_membership_change
+
+    announce_membership_change(project_id, user_id=user_id)
 
 
 def _owner_count(project: Project) -> int:
@@ -340,6 +349,7 @@ def member_change_role(*, member: ProjectMember, actor: AbstractBaseUser, role: 
     old = member.role
     member.role = role
     member.save(update_fields=["role"])
+    _announce_membership_change(member.project_id, user_id=member.user_id)
     activity_record(
         project=member.project,
         actor=actor,
@@ -357,6 +367,7 @@ def member_remove(*, member: ProjectMember, actor: AbstractBaseUser) -> None:
         raise ServiceError(_("A project needs at least one owner. Make someone else an owner first."))
     project, user = member.project, member.user
     member.delete()
+    _announce_membership_change(project.pk, user_id=user.pk)
     if user.pk == actor.pk:
         activity_record(project=project, actor=actor, verb="member.left")
     else:

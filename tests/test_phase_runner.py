@@ -592,7 +592,10 @@ def test_an_engineer_starts_a_phase_from_the_workspace(client, project, engineer
     assert response.status_code == 200
     body = response.content.decode()
     assert f'id="phase-run-{TEST_PHASE}"' in body and 'data-status="queued"' in body
-    assert "hx-swap-oob" not in body
+    # The card replaces the button's own card; only the current-phase panel
+    # comes along out of band.
+    card, panel = body.split('<section id="phase-actions"', 1)
+    assert "hx-swap-oob" not in card and 'hx-swap-oob="true"' in panel
     assert PhaseRun.objects.get(project=project).status == Status.QUEUED
 
 

@@ -1,8 +1,8 @@
 """Live progress: the HTML fragments the workspace swaps in over its websocket.
 
 Each progress update renders `projects/_phase_run.html` (or the whole
-`_phase_timeline.html` when a run finishes) with `hx-swap-oob` on its root and
-sends it to the project's channel group after the transaction commits. The
+`_phase_timeline.html` when a run finishes), followed by the current-phase
+panel (`_phase_actions.html`), with `hx-swap-oob` on their roots and sends it to the project's channel group after the transaction commits. The
 sender renders one variant per language and per "may run" (engineer/owner see
 the start and retry buttons, viewers do not); each connection forwards the
 variant that matches its reader, so nobody sees another member's language or
@@ -37,6 +37,7 @@ FRAGMENTS_EVENT = "phase.fragments"
 RUN_TEMPLATE = "projects/_phase_run.html"
 TIMELINE_TEMPLATE = "projects/_phase_timeline.html"
 ACTIVITY_TEMPLATE = "projects/_activity_feed.html"  # the workspace's feed (pages)
+PHASE_ACTIONS_TEMPLATE = "projects/_phase_actions.html"  # the current-phase panel
 
 ACTIVE_STATUSES = (PhaseRun.Status.QUEUED, PhaseRun.Status.RUNNING)
 
@@ -159,6 +160,8 @@ def _render(
             html = "".join(
                 render_to_string(RUN_TEMPLATE, {**context, "state": state}) for state in timeline if state.phase in wanted
             )
+        # Small, and it repeats the current phase's state: always with the cards.
+        html += render_to_string(PHASE_ACTIONS_TEMPLATE, context)
         if activity is not None:
             html += render_to_string(ACTIVITY_TEMPLATE, {"project": project, "activity": activity, "oob": True})
     return html
@@ -208,3 +211,28 @@ def broadcast(project_id: UUID | str, *, phases: Iterable[str] | None = None, ac
     transaction.on_commit(
         partial(send_fragments, project_id, phases=None if phases is None else tuple(phases), activity=activity)
     )
+
+
+# --- Membership ---------------------------------------------------------------------
+
+MEMBERSHIP_EVENT = "membership.changed"
+
+
+def send_membership_changed(project_id: UUID | str, user_id: int | None) -> None:
+    layer = get_channel_layer()
+    if layer is None:
+        return
+    try:
+        async_to_sync(layer.group_send)(project_group(project_id), {"type": MEMBERSHIP_EVENT, "user_id": user_id})
+    except Exception:
+        logger.exception("Could not announce a membership change in project %s", project_id)
+
+
+def announce_membership_change(project_id: UUID | str, *, user_id: int | None = None) -> None:
+    """Once the transaction commits, tell the project's open sockets that a
+    member was removed or changed role (`user_id`), or that every membership
+    ended (None: the project was deleted). Each socket checks its reader's
+    membership again: a removed member's socket closes, a changed role gets
+    the fragments for its new role. Without this a removed member would keep
+    receiving the project's updates until their socket reconnects."""
+    transaction.on_commit(partial(send_membership_changed, project_id, user_id))

@@ -5,14 +5,15 @@ from uuid import UUID
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import get_object_or_404, redirect
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from projects.access import get_project_for
 from projects.models import Phase, PhaseRun, Project, Role
-from projects.selectors import phase_state
+from projects.selectors import phase_timeline
 from projects.services import ServiceError
 
 from . import runner
@@ -20,9 +21,17 @@ from . import runner
 
 def _respond(request: HttpRequest, project: Project, phase: str, *, error: str, success: str) -> HttpResponse:
     if request.htmx:
-        # The card itself; the websocket pushes the following states.
-        context = {"project": project, "state": phase_state(project, phase), "phase_error": error}
-        return render(request, "projects/_phase_run.html", context)
+        # The card itself and, out of band, the current-phase panel; the
+        # websocket pushes the following states.
+        timeline = phase_timeline(project)
+        state = next(state for state in timeline if state.phase == phase)
+        html = render_to_string(
+            "projects/_phase_run.html", {"project": project, "state": state, "phase_error": error}, request=request
+        )
+        html += render_to_string(
+            "projects/_phase_actions.html", {"project": project, "timeline": timeline, "oob": True}, request=request
+        )
+        return HttpResponse(html)
     if error:
         messages.error(request, error)
     else:
