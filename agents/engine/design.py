@@ -356,11 +356,16 @@ class _Designer:
     blend_x = 0.0
     ro_recovery = 0.0
 
-    def solve(self) -> tuple[_Pass, dict[str, Any]]:
+    def solve(self, returned: Stream | None = None) -> tuple[_Pass, dict[str, Any]]:
+        """Run passes until the returned streams, blending and feed flow settle.
+
+        ``returned`` is a first guess of the returned streams (another train's,
+        when alternatives are compared: their sludge lines return much the same).
+        """
         r = self.r
         tol = threshold("recycle_tolerance")
         product_target = float(r.flow.quantity.m_as(_M3D))
-        scale, returned, blend = 1.0, None, 0.0
+        scale, blend = 1.0, 0.0
         info: dict[str, Any] = {"passes": 0, "converged": True}
         blend_note = ""
         recycle = _Recycle(tol)
@@ -403,6 +408,7 @@ class _Designer:
         info["blend"] = blend
         info["blend_note"] = blend_note
         info["scale"] = scale
+        info["returned"] = returned
         return p, info
 
     @staticmethod
@@ -547,11 +553,13 @@ def _compliance(effluent: Stream, targets: dict[str, Target], warnings: list[str
     return items
 
 
-def _design_one(req: Requirements, r: Resolved, candidate: Candidate, currency: str, notes: list[str]) -> Design:
+def _design_one(req: Requirements, r: Resolved, candidate: Candidate, currency: str, notes: list[str],
+                warm: Stream | None = None) -> tuple[Design, Stream | None]:
+    """The design of one candidate, and the returned streams it converged on."""
     from .costing import cost_design
 
     designer = _Designer(req, r, candidate)
-    p, info = designer.solve()
+    p, info = designer.solve(warm if r.flow_basis == "influent" else None)
     ctx = p.ctx
     streams = _assign_streams(p)
     compliance = _compliance(p.effluent, r.targets, ctx.warnings)
@@ -586,11 +594,12 @@ def _design_one(req: Requirements, r: Resolved, candidate: Candidate, currency: 
     if candidate.blend:
         extra["blending"] = {"fraction": Q_(info["blend"], ""), "note": info["blend_note"],
                              "bypass": p.bypass.id if p.bypass is not None else None}
-    return Design(
+    d = Design(
         requirements=req, ctx=ctx, train=list(candidate.units), units=p.units, streams=streams, influent=p.head,
         effluent=p.effluent, compliance=compliance, balance=balance, costs=costs,
         choice_reason=candidate.reason, defaults_used=dict(r.defaults_used), extra=extra,
     )
+    return d, info["returned"]
 
 
 def design(requirements: "Requirements | dict[str, Any] | str | Path", *, alternatives: bool = False,
@@ -608,7 +617,7 @@ def design(requirements: "Requirements | dict[str, Any] | str | Path", *, altern
     cur = (currency or r.currency).upper()
     notes = list(selection.notes)
     if not alternatives or len(selection.candidates) == 1:
-        d = _design_one(req, r, selection.preferred, cur, notes)
+        d, _ = _design_one(req, r, selection.preferred, cur, notes)
         others = selection.candidates[1:]
         if others:
             d.choice_reason += (" Other trains that meet the targets and can be compared with alternatives on: "
@@ -619,9 +628,12 @@ def design(requirements: "Requirements | dict[str, Any] | str | Path", *, altern
 
     designs: list[tuple[Candidate, Design]] = []
     failures: list[str] = []
+    warm = None
     for c in selection.candidates:
         try:
-            designs.append((c, _design_one(req, r, c, cur, notes)))
+            d, returned = _design_one(req, r, c, cur, notes, warm)
+            designs.append((c, d))
+            warm = warm or returned
         except DesignError as exc:
             if c.preferred:
                 raise
