@@ -1,0 +1,77 @@
+"""Granular activated carbon: EBCT, loading and carbon usage (MWH 3rd ed. ch. 15), hand-checked."""
+
+import pytest
+
+from agents.engine.quantities import Q_
+
+from .harness import UnitCase, check_unit, make_stream, value_of
+
+SMALL = make_stream("2000 m3/d", toc=4, tss=2, color=20)
+
+
+def test_bed_follows_the_ebct_and_hydraulic_loading():
+    # MWH ch. 15: EBCT 15 min, 10 m/h. V = 83.33 m³/h · 0.25 h = 20.83 m³; A = 83.33/10 = 8.33 m²;
+    # one lead-lag pair of D = √(4·8.33/π) = 3.26 m, each with 10 m/h · 15 min / 2 = 1.25 m of carbon;
+    # carbon 20.83 m³ · 480 kg/m³ = 10.0 t.
+    unit = check_unit(UnitCase("gac", SMALL), {
+        "sizing.bed_volume": ("20.83 m3", 0.001), "sizing.beds": (2, 0), "sizing.bed_depth": ("1.25 m", 1e-9),
+        "sizing.vessel_diameter": ("3.257 m", 0.001), "sizing.carbon_mass": ("10.0 t", 0.001),
+    })
+    assert unit.packaged
+    assert value_of(unit, "sizing.vessel_diameter") <= Q_(3.6, "m")
+
+
+def test_carbon_usage_rate_follows_the_toc_adsorbed():
+    # 4 mg/L TOC, 50 % removed at 0.04 g TOC/g GAC → CUR = 50 g/m³ → 100 kg/d; the 5 t lead bed lasts 50 days,
+    # less than the 60-day practical minimum (MWH ch. 15), so the design warns.
+    unit = check_unit(UnitCase("gac", SMALL), {"calc.CUR": ("50 g/m3", 1e-9), "sizing.carbon_usage": ("100 kg/d", 1e-6),
+                                              "sizing.bed_life": ("50 d", 1e-6), "effluent.toc": ("2 mg/L", 1e-9),
+                                              "effluent.color": (4.0, 1e-9)})
+    assert any("changed every 50 days" in w for w in unit.ctx_for_test.warnings)
+
+
+def test_large_plants_use_gravity_adsorbers_with_a_standby_bed():
+    # 30,000 m³/d · 1.2 = 1,500 m³/h: V = 375 m³, A = 150 m² → 2 beds of 75 m² × 2.5 m + 1 standby;
+    # carbon 3 · 187.5 · 0.48 = 270 t; CUR = 3 · 0.5 / 0.04 = 37.5 g/m³ → 1,125 kg/d; each bed changed after
+    # 180 t / 1,125 kg/d = 160 days.
+    unit = check_unit(UnitCase("gac", make_stream("30000 m3/d", peak_factor=1.2, toc=3, tss=1)), {
+        "sizing.beds": (3, 0), "sizing.bed_area": ("75 m2", 1e-9), "sizing.bed_depth": ("2.5 m", 1e-9),
+        "sizing.carbon_mass": ("270 t", 1e-6), "sizing.bed_life": ("160 d", 1e-6),
+    })
+    assert not unit.packaged
+    assert any(i.category == "civil" for i in unit.capex_items)
+
+
+def test_without_an_organic_load_the_minimum_usage_rate_applies():
+    unit = check_unit(UnitCase("gac", make_stream("2000 m3/d", tss=1)), {"calc.CUR": ("10 g/m3", 1e-9)})
+    assert value_of(unit, "sizing.bed_life") > Q_(200, "day")
+
+
+def test_wastewater_cod_sets_the_usage_when_toc_is_missing():
+    # 30 mg/L COD, 50 % at 0.1 g COD/g GAC → 150 g/m³ (M&E ch. 11 tertiary carbon).
+    check_unit(UnitCase("gac", make_stream("2000 m3/d", cod=30, bod=5)), {"calc.CUR": ("150 g/m3", 1e-9),
+                                                                        "effluent.bod": ("3 mg/L", 1e-9)})
+
+
+def test_an_ebct_override_changes_the_bed():
+    unit = check_unit(UnitCase("gac", SMALL, overrides={"ebct": "20 min"}),
+                      {"sizing.bed_volume": ("27.78 m3", 0.001), "sizing.bed_depth": ("1.667 m", 0.001)})
+    assert unit.criteria.used["ebct"].overridden
+
+
+def test_backwash_returns_the_strained_solids():
+    # Backwash every 3 days per bed at 25 m/h for 10 min: 2/3 · 25/6 · 8.33 = 23.15 m³/d; TSS 2 → 1 mg/L,
+    # backwash carries 2,000·2 − 1,976.85·1 = 2.02 kg/d.
+    unit = check_unit(UnitCase("gac", SMALL), {"side.backwash.flow": ("23.15 m3/d", 0.001),
+                                              "side.backwash.tss": ("2.023 kg/d", 0.001)})
+    assert unit.side_streams[0].kind == "backwash"
+
+
+def test_carbon_replacement_is_an_operating_cost():
+    # 100 kg/d · 365.25 d · (0.7 · 4.28 + 0.3 · 4.58 USD₂₀₂₀/kg) · 800/596.2 (WaterTAP GAC costing).
+    unit = check_unit(UnitCase("gac", SMALL), {})
+    replacement = next(o for o in unit.opex_items if o.category == "replacement")
+    expected = 100 * 365.25 * (0.7 * 4.28352 + 0.3 * 4.58223) * 800 / 596.2
+    assert replacement.annual.to("USD/year").magnitude == pytest.approx(expected, rel=1e-4)
+    carbon = next(i for i in unit.capex_items if i.category == "media")
+    assert carbon.cost.magnitude == pytest.approx(10000 * 4.58223 * 800 / 596.2, rel=1e-3)
