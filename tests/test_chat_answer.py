@@ -194,3 +194,15 @@ def test_the_first_answer_creates_one_conversation_with_what_the_project_knows(e
     assert metadata["answers"]["country"]["value"] == "MX"
     assert metadata["answers"]["city"]["value"] == "Monterrey"
     assert metadata["complete"] is False
+
+
+def test_a_choice_with_many_options_is_offered_as_a_list(en, project):
+    project.country = ""
+    project.save()
+    html = en.get(reverse("chat_edit", args=[project.id, "country"]), HTTP_HX_REQUEST="true").content.decode()
+    # Not answered yet: it can still be answered ahead of its turn.
+    assert 'data-key="country"' in html and "Changing your answer" not in html
+    _answer(en, project, "country", "ES")
+    html = en.get(reverse("chat_edit", args=[project.id, "country"]), HTTP_HX_REQUEST="true").content.decode()
+    assert '<select id="chat-value" name="value" required>' in html
+    assert '<option value="ES" selected>Spain</option>' in html
