@@ -48,6 +48,7 @@ _ACCUMULATING = ("tss", "fog")
 # Side streams by where they go.
 SLUDGE_KINDS = frozenset({"sludge", "float", "scum", "underflow"})
 RETURN_KINDS = frozenset({"filtrate", "supernatant", "centrate", "overflow", "decant"})
+SOLIDS_SEPARATORS = frozenset({"primary_clarifier", "secondary_clarifier", "lamella_clarifier", "daf", "mbr"})
 # Unit objects, not strings: pint re-parses a compound unit string on every conversion.
 _M3D = ureg.Unit("m**3/day")
 _MG_L = ureg.Unit("mg/L")
@@ -218,7 +219,10 @@ class _Designer:
                                   f"(available: {', '.join(sorted(UNIT_TYPES))})")
         self.targets_q = {p: t.max for p, t in r.targets.items() if t.max is not None}
         self.main_tags = self._tags(candidate.units, 101)
-        self.backwash_returns = r.kind == "wastewater"
+        # Filter backwash of a wastewater plant goes back to the head, where a clarifier (or
+        # flotation, or the MBR) takes its solids to the sludge; without one the solids
+        # would have no way out, so the backwash leaves the plant instead.
+        self.backwash_returns = r.kind == "wastewater" and any(t in SOLIDS_SEPARATORS for t in candidate.units)
         self.sludge_plan: SludgePlan | None = None
 
     @staticmethod

@@ -365,6 +365,9 @@ def _wastewater_plan(r: Resolved) -> tuple[list[Step | Choice], list[str], dict[
     if need("hardness") and not ro:
         plan.append(Step(("ion_exchange",), f"Hardness must fall by {_pct(r.removal_needed('hardness'))}: sodium-cycle "
                                             f"ion exchange softening (MWH 3rd ed., Ch. 16)."))
+    polisher = _boiler_polisher(r, ro, presoftened=False)
+    if polisher is not None:
+        plan.append(polisher)
     disinfection = _disinfection(r, municipal_discharge=(r.sector == "municipal" and r.destination == "surface_water"))
     if disinfection is not None:
         plan.append(disinfection)
@@ -437,6 +440,22 @@ def _disinfection(r: Resolved, *, municipal_discharge: bool) -> Step | Choice | 
                   f"(US EPA (2012), Guidelines for Water Reuse, Ch. 6).")
 
 
+def _boiler_polisher(r: Resolved, ro: bool, *, presoftened: bool) -> Step | None:
+    """Ion exchange after the RO of boiler makeup, when one RO pass leaves too much TDS or hardness."""
+    if r.destination != "boiler_feed" or not ro:
+        return None
+    lim_tds = r.limit("tds")
+    if lim_tds is not None and lim_tds < threshold("ro_min_permeate_tds"):
+        return Step(("ion_exchange",), f"The boiler class ({r.boiler_class}) needs feedwater below {lim_tds:g} mg/L TDS, "
+                                       f"below what one RO pass gives: an ion-exchange polisher follows "
+                                       f"({threshold_source('ro_min_permeate_tds')}).")
+    if r.removal_needed("hardness") > threshold("removal_tolerance") and not presoftened:
+        return Step(("ion_exchange",), f"RO permeate keeps about 1–2 % of the feed hardness, more than the boiler limit "
+                                       f"({r.limit('hardness'):g} mg/L as CaCO3): an ion-exchange softener polishes it "
+                                       f"(ASME consensus; MWH 3rd ed., Ch. 16).")
+    return None
+
+
 def _raw_water_plan(r: Resolved) -> tuple[list[Step | Choice], list[str], dict[str, Any]]:
     tol = threshold("removal_tolerance")
     plan: list[Step | Choice] = []
@@ -449,7 +468,12 @@ def _raw_water_plan(r: Resolved) -> tuple[list[Step | Choice], list[str], dict[s
 
     ro = _needs_desalination(r) or need("no3_n")
     boiler = r.destination == "boiler_feed"
-    soften = need("hardness") and (boiler or not ro)
+    hardness = r.value("hardness") or 0.0
+    # Ahead of an RO, softening protects the membranes from scale, but only where the
+    # resin's regeneration keeps up with the hardness; otherwise a polisher after the RO
+    # takes the permeate's residual hardness to the boiler limit.
+    pre_soften = need("hardness") and boiler and ro and hardness <= threshold("softening_max_hardness")
+    soften = pre_soften or (need("hardness") and not ro)
     iron, manganese = r.value("iron") or 0.0, r.value("manganese") or 0.0
     iron_mn = (iron > threshold("iron_for_filtration") or manganese > threshold("manganese_for_filtration")) and (
         need("iron") or need("manganese") or ro or soften)
@@ -489,7 +513,7 @@ def _raw_water_plan(r: Resolved) -> tuple[list[Step | Choice], list[str], dict[s
     if (need("toc") or (need("color") and src != "surface_water")) and not ro:
         plan.append(Step(("gac",), "Colour and natural organic matter are adsorbed on granular activated carbon "
                                    "(MWH 3rd ed., Ch. 15)."))
-    if soften and boiler:
+    if pre_soften:
         plan.append(Step(("ion_exchange",), f"Sodium-cycle softening takes the hardness to the boiler limit "
                                             f"({r.limit('hardness'):g} mg/L as CaCO3) and keeps scale off the RO "
                                             f"membranes (ASME consensus; MWH 3rd ed., Ch. 16)."))
@@ -501,14 +525,12 @@ def _raw_water_plan(r: Resolved) -> tuple[list[Step | Choice], list[str], dict[s
             notes.append("RO permeate is soft and corrosive: remineralisation (calcite contactors or lime and CO2) is "
                          "normally added before distribution (AWWA M46, Ch. 9); it is not a unit of this engine and is "
                          "not costed.")
-    if soften and not boiler:
+    if soften and not pre_soften:
         plan.append(Step(("ion_exchange",), f"Hardness must fall by {_pct(r.removal_needed('hardness'))}: sodium-cycle "
                                             f"ion exchange softening (MWH 3rd ed., Ch. 16)."))
-    lim_tds = r.limit("tds")
-    if boiler and ro and lim_tds is not None and lim_tds < threshold("ro_min_permeate_tds"):
-        plan.append(Step(("ion_exchange",), f"The boiler class ({r.boiler_class}) needs feedwater below {lim_tds:g} mg/L "
-                                            f"TDS, below what one RO pass gives: an ion-exchange polisher follows "
-                                            f"({threshold_source('ro_min_permeate_tds')})."))
+    polisher = _boiler_polisher(r, ro, presoftened=pre_soften)
+    if polisher is not None:
+        plan.append(polisher)
     disinfection = _disinfection(r, municipal_discharge=False)
     if disinfection is not None:
         plan.append(disinfection)

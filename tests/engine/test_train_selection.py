@@ -123,6 +123,18 @@ def test_a_high_pressure_boiler_gets_an_ion_exchange_polisher_after_the_ro():
                                        "ion_exchange"]
 
 
+def test_hard_water_for_a_boiler_is_desalinated_first_and_polished_after():
+    # Seawater (6,600 mg/L hardness) cannot be softened by ion exchange ahead of the RO:
+    # the RO goes first and a softener polishes the permeate's residual hardness.
+    s = select_trains(load_requirements({"sector": "industrial", "subsector": "power", "water_source": "seawater",
+                                         "flow": "500 m3/d", "destination": "boiler_feed"}).resolved())
+    assert [list(c.units) for c in s.candidates] == [
+        ["bar_screen", "media_filtration", "cartridge_filtration", "reverse_osmosis", "ion_exchange"],
+        ["bar_screen", "ultrafiltration", "cartridge_filtration", "reverse_osmosis", "ion_exchange"],
+    ]
+    assert "residual hardness" in s.preferred.reason
+
+
 def test_surface_water_to_drinking_water_offers_conventional_and_membrane_trains():
     s = select_trains(load_requirements({"sector": "municipal", "subsector": "drinking_water",
                                          "water_source": "surface_water", "flow": "10000 m3/d",
