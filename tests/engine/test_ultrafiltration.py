@@ -6,7 +6,7 @@ from agents.engine.quantities import Q_
 
 from .harness import UnitCase, check_unit, make_stream, value_of
 
-RIVER = make_stream("10000 m3/d", tds=400, tss=15, turbidity=8, toc=4.5)
+RIVER = make_stream("10000 m3/d", tds=400, tss=15, turbidity=8, toc=4.5, coliforms=2000)
 
 
 def test_cycle_gives_the_published_recovery():
@@ -55,6 +55,8 @@ def test_filtrate_quality_and_the_solids_balance():
                                                           "effluent.tss": ("0.15 mg/L", 1e-6),
                                                           "side.backwash.tss": ("148.5 kg/d", 0.001)})
     assert value_of(unit, "removal.turbidity") == pytest.approx(1 - 0.05 / 8)
+    # 4 log for bacteria and protozoa (EPA Membrane Filtration Guidance Manual): 2,000 → 0.2 per 100 mL.
+    assert value_of(unit, "effluent.coliforms").magnitude == pytest.approx(0.2)
     # Dissolved solids pass; the spent cleaning chemicals leave with the backwash as TDS.
     assert value_of(unit, "effluent.tds") == Q_(400, "mg/L")
     assert value_of(unit, "side.backwash.tds") > value_of(unit, "influent.flow") * Q_(400, "mg/L") - value_of(

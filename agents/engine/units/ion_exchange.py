@@ -65,10 +65,6 @@ class IonExchange(UnitProcess):
             self.ctx.warnings.append(f"{self.tag}: feed TDS {tds.to('mg/L').magnitude:,.0f} mg/L is above "
                                      f"{self.c('max_feed_tds').quantity.magnitude:,.0f} mg/L; SAC softening leaks "
                                      f"hardness at this ionic strength (use counter-flow regeneration or WAC resin)")
-        target = self.ctx.target("hardness")
-        if target is not None and h_out > target:
-            self.ctx.warnings.append(f"{self.tag}: hardness leakage {h_out.to('mg/L').magnitude:g} mg/L exceeds the "
-                                     f"target; counter-flow regeneration or a polishing stage is needed")
 
         capacity = self._capacity()
         t_run = self.c("run_length")

@@ -377,6 +377,13 @@ class ReverseOsmosis(UnitProcess):
         per_stage[0] += vpt - sum(per_stage)
         if per_stage[0] < 1 or any(per_stage[k] < per_stage[k + 1] for k in range(stages - 1)):
             per_stage = [vpt - (stages - 1)] + [1] * (stages - 1)
+        # Re-array towards the first stage until the last-stage vessels keep their minimum
+        # concentrate flow (FilmTec guidelines: adjust the staging ratio, not the recovery).
+        a_scale = (self.c("small_element_area").quantity / a8.quantity).to("").magnitude if element is not a8 else 1.0
+        c_min_vessel = self.c("min_concentrate_flow_per_vessel").quantity * a_scale
+        while stages > 1 and per_stage[-1] > 1 and (q_c / trains / per_stage[-1]) < c_min_vessel:
+            per_stage[-1] -= 1
+            per_stage[0] += 1
         vessels = self.calc("N_v", "Pressure vessels (all trains)", "N_v = N_trains · ⌈⌈N_e / n_e⌉ / N_trains⌉",
                             {"N_e": (n_el, "calculated"), "n_e": (Q_(epv, ""), "design", "elements per vessel"),
                              "N_trains": (Q_(trains, ""), "calculated")}, Q_(vpt * trains, ""))
@@ -493,7 +500,8 @@ class ReverseOsmosis(UnitProcess):
                   ("caso4", "CaSO4 saturation ratio of the concentrate", "max_caso4_saturation"),
                   ("lsi", "Langelier index of the concentrate", "max_concentrate_lsi"))
         for key, description, limit in checks:
-            if key not in sat or (key == "caso4" and self.feed_type == "seawater"):
+            # LSI and the Davies activity model do not hold at seawater ionic strength.
+            if key not in sat or (key in ("caso4", "lsi") and self.feed_type == "seawater"):
                 continue
             value = self.calc(f"S_{key}", description, {"silica": "S = SiO2_c / S_SiO2(T), log S = −731/T + 4.52",
                                                         "caso4": "S = γ²·[Ca]_c·[SO4]_c / Ksp",
@@ -519,7 +527,6 @@ class ReverseOsmosis(UnitProcess):
             "metals": div, "silica": self.c("rejection_silica").m, "boron": self.fc("rejection_boron").m,
             "no3_n": self.c("rejection_nitrate").m, "nh4_n": self.c("rejection_ammonia").m,
             "bod": org, "cod": org, "toc": org, "color": org, "fog": org,
-            "coliforms": 1.0 - 10 ** -self.c("log_removal_pathogens").m,
         }
 
     def _quality(self, influent: Stream, q_f: Quantity, q_p: Quantity, q_c: Quantity, perf: Performance,
@@ -550,6 +557,9 @@ class ReverseOsmosis(UnitProcess):
                 permeate["tn"] = feed["tn"] * osmotic.permeate_fraction(rejections["no3_n"], beta, y)
         if "turbidity" in feed:
             permeate["turbidity"] = min(feed["turbidity"], Q_(0.1, "NTU"))
+        if "coliforms" in feed:
+            # A credited log removal applies to the feed, not to the concentrate-side average.
+            permeate["coliforms"] = feed["coliforms"] * 10 ** -self.c("log_removal_pathogens").m
         # Concentrate closes each balance: Q_f·C_f = Q_p·C_p + Q_c·C_c.
         concentrate: dict[str, Quantity] = {}
         feed["tds"] = Q_(tds_feed, "mg/L")
