@@ -132,7 +132,7 @@ def test_hard_water_for_a_boiler_is_desalinated_first_and_polished_after():
         ["bar_screen", "media_filtration", "cartridge_filtration", "reverse_osmosis", "ion_exchange"],
         ["bar_screen", "ultrafiltration", "cartridge_filtration", "reverse_osmosis", "ion_exchange"],
     ]
-    assert "residual hardness" in s.preferred.reason
+    assert "an ion-exchange softener polishes it" in s.preferred.reason
 
 
 def test_surface_water_to_drinking_water_offers_conventional_and_membrane_trains():
