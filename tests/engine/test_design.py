@@ -111,6 +111,17 @@ def test_each_target_is_checked_against_the_treated_water(name):
             assert c.margin == pytest.approx((c.limit - c.effluent).magnitude / c.limit.magnitude, abs=1e-9)
 
 
+def test_a_range_reports_the_bound_the_water_is_closest_to():
+    d = designed("brackish_to_drinking")
+    ph = next(c for c in d.compliance if c.parameter == "ph")
+    assert ph.kind == "range"
+    value = ph.effluent.magnitude
+    low, high = 6.5, 9.5  # Directive (EU) 2020/2184 via destinations.yaml
+    nearer = low if (value - low) / low < (high - value) / high else high
+    assert ph.limit.magnitude == nearer
+    assert ph.met == (low <= value <= high)
+
+
 # -- the examples an engineer would check first -------------------------------------------------
 
 
