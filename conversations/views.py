@@ -26,13 +26,11 @@ from . import chat
 from .analysis import MAX_UPLOAD_BYTES
 from .selectors import chat_state
 
-# Chat writes per user; "30/m" is far above a person typing and well below a script.
-DEFAULT_RATE = "30/m"
 RATE_GROUP = "conversations.chat"
 
 
 def _rate(group: str, request: HttpRequest) -> str:
-    return getattr(settings, "H2O_CHAT_RATE_LIMIT", DEFAULT_RATE)
+    return settings.H2O_CHAT_RATE_LIMIT
 
 
 def _limited(request: HttpRequest) -> bool:

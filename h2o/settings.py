@@ -246,6 +246,8 @@ USE_TZ = True
 
 # pydantic-ai model name ("openai:gpt-4o", ...). Empty: the offline model.
 H2O_AI_MODEL = env.str("H2O_AI_MODEL", default="")
+# Chat posts per user (django-ratelimit rate): far above a person typing, well below a script.
+H2O_CHAT_RATE_LIMIT = env.str("H2O_CHAT_RATE_LIMIT", default="30/m")
 # Billing is disabled (phases unlock without payment) while the secret is empty.
 STRIPE_SECRET_KEY = env.str("STRIPE_SECRET_KEY", default="")
 STRIPE_PUBLISHABLE_KEY = env.str("STRIPE_PUBLISHABLE_KEY", default="")
