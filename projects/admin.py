@@ -6,6 +6,10 @@ from django.utils.translation import ngettext
 
 from .models import ActivityEvent, Invitation, PhaseRun, Project, ProjectMember
 
+admin.site.site_header = _("H₂O Allegiant administration")
+admin.site.site_title = _("H₂O Allegiant administration")
+admin.site.index_title = _("Projects, documents and accounts")
+
 
 class ProjectMemberInline(admin.TabularInline):
     model = ProjectMember

@@ -124,8 +124,10 @@ class Project(models.Model):
 
 
 class ProjectMember(models.Model):
-    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="members")
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships")
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="members", verbose_name=_("project"))
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships", verbose_name=_("user")
+    )
     role = models.CharField(_("role"), max_length=20, choices=Role.choices, default=Role.VIEWER)
     created = models.DateTimeField(_("created"), auto_now_add=True)
 
@@ -148,12 +150,19 @@ def new_invitation_token() -> str:
 
 
 class Invitation(models.Model):
-    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="invitations")
+    project = models.ForeignKey(
+        Project, on_delete=models.CASCADE, related_name="invitations", verbose_name=_("project")
+    )
     email = models.EmailField(_("email"))
     role = models.CharField(_("role"), max_length=20, choices=Role.choices, default=Role.VIEWER)
-    token = models.CharField(max_length=64, unique=True, default=new_invitation_token, editable=False)
+    token = models.CharField(_("token"), max_length=64, unique=True, default=new_invitation_token, editable=False)
     invited_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("invited by"),
     )
     accepted_at = models.DateTimeField(_("accepted at"), null=True, blank=True)
     created = models.DateTimeField(_("created"), auto_now_add=True)
@@ -186,7 +195,9 @@ class PhaseRun(models.Model):
         SUCCEEDED = "succeeded", _("Succeeded")
         FAILED = "failed", _("Failed")
 
-    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="phase_runs")
+    project = models.ForeignKey(
+        Project, on_delete=models.CASCADE, related_name="phase_runs", verbose_name=_("project")
+    )
     phase = models.CharField(_("phase"), max_length=20, choices=Phase.choices)
     status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.QUEUED)
     progress = models.PositiveSmallIntegerField(_("progress"), default=0, help_text=_("0–100 %"))
@@ -237,9 +248,14 @@ class PhaseRun(models.Model):
 
 
 class ActivityEvent(models.Model):
-    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="activity")
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="activity", verbose_name=_("project"))
     actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("actor"),
     )
     verb = models.CharField(_("verb"), max_length=50)
     description = models.CharField(_("description"), max_length=500, blank=True)

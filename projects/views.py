@@ -4,6 +4,7 @@ the partial of the same template."""
 
 from __future__ import annotations
 
+import re
 from typing import Any
 from uuid import UUID
 
@@ -305,10 +306,15 @@ def invitation_revoke(request: HttpRequest, project_id: UUID, invitation_id: int
 # --- Invitations (the invitee's side) -----------------------------------------------
 
 
+# What secrets.token_urlsafe() produces (projects.models.new_invitation_token).
+_TOKEN_RE = re.compile(r"[A-Za-z0-9_-]{1,64}")
+
+
 def _invitation_or_invalid(request: HttpRequest, token: str) -> Invitation | HttpResponse:
-    invitation = (
-        Invitation.objects.select_related("project", "invited_by").filter(token=token).first() if token else None
-    )
+    # Anything else (a NUL byte above all, which PostgreSQL refuses in a
+    # query) cannot be a token: no need to ask the database.
+    valid = _TOKEN_RE.fullmatch(token or "") is not None
+    invitation = Invitation.objects.select_related("project", "invited_by").filter(token=token).first() if valid else None
     if invitation is None:
         return render(request, "projects/invitation_invalid.html", status=404)
     return invitation

@@ -169,3 +169,42 @@ def test_a_wrong_confirmation_name_does_not_delete(en, project, owner):
     assert response.status_code == 200
     assert "does not match" in response.content.decode()
     assert Project.objects.filter(pk=project.pk).exists()
+
+
+# PostgreSQL refuses NUL characters in text ("A string literal cannot contain
+# NUL"): every way in must stop them before a query, or they become a 500.
+
+
+@pytest.mark.parametrize("action", ["", "accept/", "decline/"])
+def test_a_nul_character_in_an_invitation_token_is_not_found(en, project, outsider, action):
+    en.force_login(outsider)
+    method = en.get if not action else en.post
+    response = method(f"/invitations/bad%00token/{action}")
+    assert response.status_code == 404
+    assert "This invitation link is not valid" in response.content.decode()
+
+
+def test_a_nul_character_in_the_dashboard_search_still_renders(client, project, owner):
+    client.force_login(owner)
+    assert client.get("/?q=Planta%00").status_code == 200
+
+
+def test_a_nul_character_in_a_project_name_gets_a_message(en, owner):
+    en.force_login(owner)
+    response = _create(en, name="Planta\x00")
+    assert response.status_code == 200
+    assert "Null characters are not allowed." in response.content.decode()
+    assert not Project.objects.exists()
+
+
+def test_a_nul_character_in_an_invitation_email_gets_a_message(en, project, owner):
+    en.force_login(owner)
+    response = en.post(reverse("member_invite", args=[project.id]), {"email": "a\x00@example.com", "role": "viewer"})
+    assert response.status_code == 200
+    assert "errorlist" in response.content.decode()
+    assert not Invitation.objects.exists()
+
+
+def test_a_nul_character_in_the_login_form_is_refused(en, owner):
+    response = en.post("/accounts/login/", {"login": "alice\x00@example.com", "password": "x"})
+    assert response.status_code == 200

@@ -35,7 +35,8 @@ def test_an_invitee_without_an_account_joins_on_sign_up(en, project, owner, djan
 
     confirmation = mail.outbox[-1]
     url = re.search(r"https?://\S+/accounts/confirm-email/\S+/", confirmation.body).group(0)
-    en.post(urlsplit(url).path)
+    response = en.post(urlsplit(url).path, follow=True)
+    assert "Welcome to “Planta Lácteos”." in response.content.decode()
 
     member = ProjectMember.objects.get(project=project, user__email="newbie@example.com")
     assert member.role == "engineer"
