@@ -9,14 +9,17 @@ from __future__ import annotations
 
 import math
 
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 
 from agents.engine import RequirementsError, design
 from agents.engine.requirements import DESTINATIONS, WATER_SOURCES, locations_data, sectors_data
 from agents.engine.stream import PARAMETERS
 
+# Designs take tens of milliseconds: no shrinking (a failing example is already small and
+# readable), a fixed seed so that the suite is repeatable.
 SETTINGS = settings(max_examples=25, deadline=None, derandomize=True,
+                    phases=[Phase.explicit, Phase.generate],
                     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
 
 SUBSECTORS = [(sector, sub, spec) for sector, data in sectors_data()["sectors"].items()
