@@ -638,10 +638,11 @@ def design(requirements: "Requirements | dict[str, Any] | str | Path", *, altern
             d, returned = _design_one(req, r, c, cur, notes, warm)
             designs.append((c, d))
             warm = warm or returned
-        except DesignError as exc:
+        except Exception as exc:  # noqa: BLE001 — one alternative's failure must not sink the others
             if c.preferred:
                 raise
-            failures.append(f"Alternative '{c.name}' could not be designed: {exc}")
+            failures.append(f"Alternative '{c.name}' could not be designed ({type(exc).__name__}: {exc}); "
+                            f"it is left out of the comparison.")
 
     def rank(item: tuple[Candidate, Design]) -> tuple[int, float]:
         d = item[1]
