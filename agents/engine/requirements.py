@@ -41,7 +41,6 @@ from .criteria import check_overrides, load_data
 from .quantities import Q_, Quantity, QuantityError, fmt, parse_quantity, qjson
 from .stream import PARAMETERS, parameter_unit
 
-SECTORS = ("industrial", "municipal", "agricultural")
 WATER_SOURCES = ("surface_water", "groundwater", "brackish_groundwater", "seawater")
 DESTINATIONS = ("sewer", "surface_water", "irrigation_reuse", "industrial_reuse", "boiler_feed", "potable")
 SLUDGE_UNIT_TYPES = ("sludge_thickening", "sludge_dewatering")
