@@ -1,8 +1,12 @@
 """Writes on documents."""
 
+import hashlib
+
 from django.contrib.auth.models import AbstractBaseUser
+from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
+from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
 from projects.activity import register_verb
@@ -39,5 +43,68 @@ def document_review(*, document: Document, reviewer: AbstractBaseUser, state: st
             "title": document.title,
             "review_state": state,
         },
+    )
+    return document
+
+
+register_verb("document.created", _("added “%(title)s” (version %(version)d)"))
+
+
+def _versioned_filename(filename: str, version: int) -> str:
+    stem, dot, extension = filename.rpartition(".")
+    if not dot:
+        stem, extension = filename, ""
+    stem = slugify(stem)[:80] or "document"
+    return f"{stem}-v{version}.{extension}" if extension else f"{stem}-v{version}"
+
+
+@transaction.atomic
+def document_add_version(
+    *,
+    project,
+    phase: str,
+    kind: str,
+    title: str,
+    content: bytes,
+    filename: str,
+    mime_type: str,
+    created_by: AbstractBaseUser | None = None,
+) -> Document:
+    """Store `content` as the next version of the project's (phase, kind)
+    document. Earlier versions are kept, marked superseded. The file is
+    written first and removed again if the row cannot be saved."""
+    if kind not in Document.Kind.values:
+        raise ServiceError(_("Unknown document kind."))
+    # Serialise versions of one document (two runs finishing at once must not both write v2).
+    earlier = list(
+        Document.objects.select_for_update().filter(project=project, phase=phase, kind=kind).order_by("-version")
+    )
+    version = (earlier[0].version + 1) if earlier else 1
+    document = Document(
+        project=project,
+        phase=phase,
+        kind=kind,
+        title=title[:200],
+        size=len(content),
+        mime_type=mime_type,
+        sha256=hashlib.sha256(content).hexdigest(),
+        version=version,
+        status=Document.Status.FINAL,
+        created_by=created_by,
+    )
+    document.file.save(_versioned_filename(filename, version), ContentFile(content), save=False)
+    try:
+        document.save()
+    except Exception:
+        document.file.storage.delete(document.file.name)
+        raise
+    Document.objects.filter(pk__in=[d.pk for d in earlier], status=Document.Status.FINAL).update(
+        status=Document.Status.SUPERSEDED
+    )
+    activity_record(
+        project=project,
+        actor=created_by,
+        verb="document.created",
+        data={"document": document.pk, "title": document.title, "kind": kind, "version": version},
     )
     return document

@@ -8,6 +8,8 @@ urlpatterns = [
     path("", include("projects.urls")),
     # Start/retry of phase runs (the phase machinery).
     path("", include("projects.phases.urls")),
+    # The proposal phase (phase 1).
+    path("", include("agents.urls")),
 ]
 
 
