@@ -15,6 +15,7 @@ from functools import lru_cache
 from typing import Any
 
 import pint
+from pint.util import UnitsContainer
 
 # "m3/d", "m2", "ft3" are how engineers write volumes and areas; pint wants "m**3".
 _POWER_SUFFIX = re.compile(r"(?<![A-Za-z_])(mm|cm|km|m|ft|in|yd|L)([23])(?![0-9A-Za-z_])")
@@ -46,7 +47,9 @@ def _unsafe(text: str) -> bool:
     return False
 
 
+@lru_cache(maxsize=4096)
 def _preprocess(text: str) -> str:
+    # Pint runs its preprocessors on every unit string it meets, before its own cache.
     text = _PER_100ML.sub(r"\1_per_100mL", text)
     for sup, power in _SUPERSCRIPTS.items():
         text = text.replace(sup, power)
@@ -82,6 +85,83 @@ ureg.define("person = [] = operator")
 # distinct unit strings thousands of times per design. Parsed containers are
 # immutable, so memoizing the parser is safe and makes designs several times faster.
 ureg.parse_units_as_container = lru_cache(maxsize=4096)(ureg.parse_units_as_container)
+
+
+# Pint re-derives, on every product, quotient and conversion, which units are
+# offset units (°C) and the factor between two units, through several layers of
+# registry facets: tens of microseconds each, and a design does tens of thousands.
+# Both depend only on the (immutable, hashable) units, so they are memoized here.
+# A conversion is cached as a factor only when it is linear (0 maps to 0: no
+# offset unit involved); offset conversions and errors always go through pint.
+# The engine never activates pint contexts, which could change a conversion.
+_linear_factor: dict[tuple[Any, Any], float] = {}
+_pint_convert = ureg._convert
+
+
+def _convert(value: Any, src: Any, dst: Any, inplace: bool = False, **kwargs: Any) -> Any:
+    if kwargs or ureg._active_ctx.contexts:
+        return _pint_convert(value, src, dst, inplace, **kwargs)
+    factor = _linear_factor.get((src, dst))
+    if factor is None:
+        if _pint_convert(0.0, src, dst) != 0.0:
+            return _pint_convert(value, src, dst, inplace)
+        factor = _linear_factor[(src, dst)] = _pint_convert(1.0, src, dst)
+    return value * factor
+
+
+ureg._convert = _convert
+
+_nonmultiplicative: dict[Any, tuple[str, ...]] = {}
+_QuantityClass = ureg.Quantity
+_pint_nonmultiplicative = _QuantityClass._get_non_multiplicative_units
+
+
+def _get_non_multiplicative_units(self: Any) -> list[str]:
+    found = _nonmultiplicative.get(self._units)
+    if found is None:
+        found = _nonmultiplicative[self._units] = tuple(_pint_nonmultiplicative(self))
+    return list(found)
+
+
+_QuantityClass._get_non_multiplicative_units = _get_non_multiplicative_units
+
+_validated: dict[Any, str | None] = {}
+_pint_validate = ureg._validate_and_extract
+
+
+def _validate_and_extract(units: Any) -> str | None:
+    try:
+        return _validated[units]
+    except KeyError:
+        found = _validated[units] = _pint_validate(units)  # raises, uncached, for invalid units
+        return found
+
+
+ureg._validate_and_extract = _validate_and_extract
+
+# Every arithmetic result is a new Quantity built from a number and the units pint
+# already computed; pint's constructor re-checks the value's type and creates a
+# throw-away registry object on each. That common case is built directly.
+_pint_new = _QuantityClass.__new__
+
+
+@lru_cache(maxsize=4096)
+def _units_of(text: str) -> UnitsContainer:
+    return ureg.parse_units(text)._units
+
+
+def _new_quantity(cls: type, value: Any = None, units: Any = None) -> Any:
+    if type(units) is str:
+        units = _units_of(units)
+    if type(units) is UnitsContainer and type(value) in (float, int):
+        inst = object.__new__(cls)
+        inst._magnitude = value
+        inst._units = units
+        return inst
+    return _pint_new(cls, value, units)
+
+
+_QuantityClass.__new__ = staticmethod(_new_quantity)
 
 Q_ = ureg.Quantity
 Quantity = pint.Quantity
