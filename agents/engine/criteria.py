@@ -102,6 +102,14 @@ def criterion_specs(unit_type: str) -> dict[str, CriterionSpec]:
     return specs
 
 
+@cache
+def _published(unit_type: str, name: str) -> tuple[Criterion, bool]:
+    """A criterion at its published value, and whether that is within its range (shared: immutable)."""
+    spec = criterion_specs(unit_type)[name]
+    crit = Criterion(name, spec.description, spec.value, spec.low, spec.high, spec.source, False)
+    return crit, crit.in_range()
+
+
 def _unit(text: str) -> str:
     from .quantities import _preprocess
 
@@ -162,16 +170,16 @@ class CriteriaSet:
         if name in self.used:
             return self.used[name]
         spec = self.specs[name]
-        overridden = name in self.overrides
-        if overridden:
+        if name in self.overrides:
             q = override_quantity(spec, self.overrides[name], name=name)
             source = f"user override (published default {fmt(spec.value)}; {spec.source})"
+            crit = Criterion(name, spec.description, q, spec.low, spec.high, source, True)
+            in_range = crit.in_range()
         else:
-            q, source = spec.value, spec.source
-        crit = Criterion(name, spec.description, q, spec.low, spec.high, source, overridden)
-        if not crit.in_range():
+            crit, in_range = _published(self.unit_type, name)
+        if not in_range:
             self.warnings.append(
-                f"{self.tag}: {spec.description} = {fmt(q)} is outside the published range "
+                f"{self.tag}: {spec.description} = {fmt(crit.quantity)} is outside the published range "
                 f"{fmt(spec.low)} – {fmt(spec.high)} ({spec.source})"
             )
         self.used[name] = crit

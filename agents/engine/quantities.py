@@ -10,12 +10,13 @@ rates, never inside the registry (rates are not constants).
 from __future__ import annotations
 
 import math
+import operator
 import re
 from functools import lru_cache
 from typing import Any
 
 import pint
-from pint.util import UnitsContainer
+from pint.util import UnitsContainer, to_units_container
 
 # "m3/d", "m2", "ft3" are how engineers write volumes and areas; pint wants "m**3".
 _POWER_SUFFIX = re.compile(r"(?<![A-Za-z_])(mm|cm|km|m|ft|in|yd|L)([23])(?![0-9A-Za-z_])")
@@ -162,6 +163,107 @@ def _new_quantity(cls: type, value: Any = None, units: Any = None) -> Any:
 
 
 _QuantityClass.__new__ = staticmethod(_new_quantity)
+
+
+# Arithmetic and conversions between quantities in plain (non-offset) units: the
+# same result pint gives, without its per-operation dispatch and checks. Anything
+# else (offset units such as °C, arrays, other types, errors) goes through pint.
+_NUMBER = (float, int)
+_product_units: dict[tuple[Any, Any, bool], UnitsContainer] = {}
+
+
+def _plain(units: UnitsContainer) -> bool:
+    found = _nonmultiplicative.get(units)
+    if found is None:
+        found = _nonmultiplicative[units] = tuple(
+            u for u in units if not ureg._units[u].is_multiplicative) if all(u in ureg._units for u in units) else ("?",)
+    return not found
+
+
+def _quantity(magnitude: Any, units: UnitsContainer) -> Any:
+    inst = object.__new__(_QuantityClass)
+    inst._magnitude = magnitude
+    inst._units = units
+    return inst
+
+
+def _factor(src: UnitsContainer, dst: UnitsContainer) -> float | None:
+    """The factor from ``src`` to ``dst`` when both are plain units (raises when incompatible)."""
+    if src == dst:
+        return 1.0
+    factor = _linear_factor.get((src, dst))
+    if factor is None and _plain(src) and _plain(dst):
+        factor = _linear_factor[(src, dst)] = _pint_convert(1.0, src, dst)
+    return factor
+
+
+def _fast_mul_div(divide: bool, pint_op: Any) -> Any:
+    def op(self: Any, other: Any) -> Any:
+        if type(self._magnitude) in _NUMBER:
+            tother = type(other)
+            if tother is _QuantityClass:
+                if type(other._magnitude) in _NUMBER and _plain(self._units) and _plain(other._units):
+                    key = (self._units, other._units, divide)
+                    units = _product_units.get(key)
+                    if units is None:
+                        units = _product_units[key] = (self._units / other._units if divide
+                                                       else self._units * other._units)
+                    return _quantity(self._magnitude / other._magnitude if divide
+                                     else self._magnitude * other._magnitude, units)
+            elif tother in _NUMBER and _plain(self._units):
+                return _quantity(self._magnitude / other if divide else self._magnitude * other, self._units)
+        return pint_op(self, other)
+
+    return op
+
+
+def _fast_add_sub(subtract: bool, pint_op: Any) -> Any:
+    def op(self: Any, other: Any) -> Any:
+        if type(other) is _QuantityClass and type(self._magnitude) in _NUMBER and type(other._magnitude) in _NUMBER:
+            factor = _factor(other._units, self._units) if _plain(self._units) else None
+            if factor is not None:
+                m = other._magnitude if factor == 1.0 else other._magnitude * factor
+                return _quantity(self._magnitude - m if subtract else self._magnitude + m, self._units)
+        return pint_op(self, other)
+
+    return op
+
+
+def _fast_compare(compare: Any, pint_op: Any) -> Any:
+    def op(self: Any, other: Any) -> Any:
+        if type(other) is _QuantityClass and self._units == other._units and _plain(self._units):
+            return compare(self._magnitude, other._magnitude)
+        return pint_op(self, other)
+
+    return op
+
+
+@lru_cache(maxsize=4096)
+def _units_of_text(text: str) -> UnitsContainer:
+    return to_units_container(text, ureg)
+
+
+_pint_to = _QuantityClass.to
+
+
+def _fast_to(self: Any, other: Any = None, *contexts: Any, **ctx_kwargs: Any) -> Any:
+    if not contexts and not ctx_kwargs and type(self._magnitude) in _NUMBER:
+        units = _units_of_text(other) if type(other) is str else other if type(other) is UnitsContainer else None
+        if units is not None:
+            factor = _factor(self._units, units)
+            if factor is not None:
+                return _quantity(self._magnitude if factor == 1.0 else self._magnitude * factor, units)
+    return _pint_to(self, other, *contexts, **ctx_kwargs)
+
+
+_QuantityClass.to = _fast_to
+_QuantityClass.__mul__ = _QuantityClass.__rmul__ = _fast_mul_div(False, _QuantityClass.__mul__)
+_QuantityClass.__truediv__ = _fast_mul_div(True, _QuantityClass.__truediv__)
+_QuantityClass.__add__ = _QuantityClass.__radd__ = _fast_add_sub(False, _QuantityClass.__add__)
+_QuantityClass.__sub__ = _fast_add_sub(True, _QuantityClass.__sub__)
+for _name, _compare in (("__lt__", operator.lt), ("__le__", operator.le), ("__gt__", operator.gt),
+                        ("__ge__", operator.ge)):
+    setattr(_QuantityClass, _name, _fast_compare(_compare, getattr(_QuantityClass, _name)))
 
 Q_ = ureg.Quantity
 Quantity = pint.Quantity
