@@ -11,7 +11,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from .quantities import Quantity, qjson
+from .criteria import Criterion
+from .quantities import Quantity, qjson, reduced
 
 
 @dataclass(frozen=True)
@@ -86,8 +87,8 @@ class CalcLog:
         """
         if unit is not None:
             result = result.to(unit)
-        else:
-            result = result.to_reduced_units() if result.dimensionless else result
+        elif result.dimensionless:
+            result = reduced(result)
         parsed = [self._input(sym, spec) for sym, spec in inputs.items()]
         base = f"{unit_tag}.{symbol}"
         n = self._ids.get(base, 0)
@@ -98,11 +99,14 @@ class CalcLog:
 
     @staticmethod
     def _input(symbol: str, spec: Any) -> CalcInput:
-        if isinstance(spec, Sourced):
-            return CalcInput(symbol, "", spec.quantity, spec.source)
-        if isinstance(spec, tuple):
+        kind = type(spec)
+        if kind is Criterion:
+            return CalcInput(symbol, spec.description, spec.quantity, spec.source)
+        if kind is tuple:
             quantity, source, *rest = spec
             return CalcInput(symbol, rest[0] if rest else "", quantity, source)
+        if isinstance(spec, Sourced):
+            return CalcInput(symbol, "", spec.quantity, spec.source)
         if hasattr(spec, "quantity") and hasattr(spec, "source"):
             return CalcInput(symbol, getattr(spec, "description", ""), spec.quantity, spec.source)
         raise TypeError(f"calculation input {symbol!r} has no source: {spec!r}")

@@ -229,10 +229,28 @@ def _fast_add_sub(subtract: bool, pint_op: Any) -> Any:
     return op
 
 
+_root: dict[UnitsContainer, tuple[UnitsContainer, float]] = {}
+
+
+def _in_root_units(q: Any) -> tuple[UnitsContainer, Any]:
+    found = _root.get(q._units)
+    if found is None:
+        root = ureg._get_root_units(q._units)[1]
+        found = _root[q._units] = (root, _pint_convert(1.0, q._units, root))
+    return found[0], q._magnitude * found[1]
+
+
 def _fast_compare(compare: Any, pint_op: Any) -> Any:
+    # Quantities in different units are compared in root units, as pint does.
     def op(self: Any, other: Any) -> Any:
-        if type(other) is _QuantityClass and self._units == other._units and _plain(self._units):
-            return compare(self._magnitude, other._magnitude)
+        if (type(other) is _QuantityClass and type(self._magnitude) in _NUMBER and type(other._magnitude) in _NUMBER
+                and _plain(self._units) and _plain(other._units)):
+            if self._units == other._units:
+                return compare(self._magnitude, other._magnitude)
+            root, a = _in_root_units(self)
+            other_root, b = _in_root_units(other)
+            if root == other_root:
+                return compare(a, b)
         return pint_op(self, other)
 
     return op
@@ -244,11 +262,14 @@ def _units_of_text(text: str) -> UnitsContainer:
 
 
 _pint_to = _QuantityClass.to
+_UnitClass = ureg.Unit
 
 
 def _fast_to(self: Any, other: Any = None, *contexts: Any, **ctx_kwargs: Any) -> Any:
     if not contexts and not ctx_kwargs and type(self._magnitude) in _NUMBER:
-        units = _units_of_text(other) if type(other) is str else other if type(other) is UnitsContainer else None
+        kind = type(other)
+        units = (_units_of_text(other) if kind is str else other if kind is UnitsContainer
+                 else other._units if kind is _UnitClass else None)
         if units is not None:
             factor = _factor(self._units, units)
             if factor is not None:
@@ -267,6 +288,19 @@ for _name, _compare in (("__lt__", operator.lt), ("__le__", operator.le), ("__gt
 
 Q_ = ureg.Quantity
 Quantity = pint.Quantity
+
+_reduced: dict[UnitsContainer, tuple[UnitsContainer, float]] = {}
+
+
+def reduced(q: pint.Quantity) -> pint.Quantity:
+    """``q.to_reduced_units()``, with the reduction of each unit worked out once."""
+    if type(q._magnitude) not in _NUMBER or not _plain(q._units):
+        return q.to_reduced_units()
+    found = _reduced.get(q._units)
+    if found is None:
+        units = q.to_reduced_units()._units
+        found = _reduced[q._units] = (units, _pint_convert(1.0, q._units, units))
+    return _quantity(q._magnitude * found[1], found[0])
 
 
 class QuantityError(ValueError):

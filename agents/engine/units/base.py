@@ -186,7 +186,7 @@ class UnitProcess:
         for record in reversed(self.log.records[-12:]):
             if record.unit_tag != self.tag:
                 break
-            if record.result.units == q.units and math.isclose(record.result.magnitude, q.magnitude,
+            if record.result._units == q._units and math.isclose(record.result.magnitude, q.magnitude,
                                                                rel_tol=1e-9, abs_tol=1e-12):
                 return record.id
         return ""
