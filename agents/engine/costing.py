@@ -120,6 +120,43 @@ def exchange_rate(currency: str, overrides: dict[str, float] | None = None) -> f
     return rate
 
 
+def installation_factor(unit_type: str, category: str, packaged: bool) -> tuple[float, str]:
+    """Installed / purchased cost of one cost category of a unit, and its source."""
+    inst = costing_data()["installation"]
+    if category == "equipment" and (packaged or unit_type in inst["packaged"]["unit_types"]):
+        return float(inst["packaged"]["value"]), inst["packaged"]["source"]
+    spec = inst["categories"].get(category, inst["categories"]["equipment"])
+    return float(spec["value"]), spec["source"]
+
+
+@dataclass(frozen=True)
+class CurveItem:
+    """One purchase a unit would make: a cost curve of its data file at a capacity, ``count`` times."""
+
+    curve: str
+    capacity: Quantity
+    count: int = 1
+    category: str = "equipment"
+    description: str | None = None
+
+
+def installed_estimate(unit: "UnitProcess", items: Iterable[CurveItem], *, packaged: bool) -> float:
+    """Installed cost (USD of the cost year) of ``items`` bought by ``unit``, without recording anything.
+
+    Units use it to compare design options on the basis the plant estimate
+    uses (purchased cost from the same curves × the same installation
+    factors), then cost the option they choose with recorded curve costs.
+    """
+    index = cost_index()
+    total = 0.0
+    for item in items:
+        curve = unit.cost_curve(item.curve)
+        s = float(item.capacity.m_as(curve.capacity_unit))
+        purchased = item.count * curve.reference_cost * (s / curve.reference_capacity) ** curve.exponent
+        total += purchased * index.factor(curve.year) * installation_factor(unit.type, item.category, packaged)[0]
+    return total
+
+
 def capital_recovery_factor(rate: float, years: float) -> float:
     """CRF = i(1+i)^n / ((1+i)^n − 1); 1/n when the rate is zero."""
     if rate == 0:
@@ -329,11 +366,7 @@ class _Costing:
     # -- CAPEX -------------------------------------------------------------
 
     def _installation_factor(self, unit: "UnitProcess", category: str) -> tuple[float, str]:
-        inst = self.data["installation"]
-        if category == "equipment" and (unit.packaged or unit.type in inst["packaged"]["unit_types"]):
-            return float(inst["packaged"]["value"]), inst["packaged"]["source"]
-        spec = inst["categories"].get(category, inst["categories"]["equipment"])
-        return float(spec["value"]), spec["source"]
+        return installation_factor(unit.type, category, unit.packaged)
 
     def capex(self) -> tuple[dict[str, dict[str, float]], dict[str, float]]:
         purchased: dict[str, dict[str, float]] = {}

@@ -116,3 +116,36 @@ def test_an_override_of_the_flux_changes_the_area_only():
     assert low.sizing["membrane_area"].quantity > base.sizing["membrane_area"].quantity
     assert low.sizing["aerobic_volume"].quantity == base.sizing["aerobic_volume"].quantity
     assert low.criteria.used["net_flux_avg"].overridden
+
+
+def test_packaged_or_site_built_is_the_cheaper_installed_option():
+    # Below 1,000 m3/d both are valid; the containerised package (450,000 USD₂₀₂₀ at 500 m3/d, n = 0.7, installed × 1.35)
+    # at 200 m3/d: 450,000 · 0.4^0.7 · 800/596.2 = 317,975 USD purchased → 429,266 USD installed.
+    unit = check_unit(mbr_case(flow="200 m3/d", peak=2.0), {"calc.C_inst,pkg": ("429266 USD", 1e-4)})
+    pkg, site = value_of(unit, "calc.C_inst,pkg"), value_of(unit, "calc.C_inst,site")
+    assert unit.packaged == (pkg <= site)
+    assert value_of(unit, "calc.C_inst,MBR") == min(pkg, site)
+    big = check_unit(mbr_case(flow="1500 m3/d"), {})
+    assert not big.packaged and not any(r.result_symbol == "C_inst,pkg" for r in big.log.records)
+
+
+def test_installed_cost_is_continuous_across_the_packaged_switch():
+    # The unit's cost is the lower of two rising curves: it never falls with flow and never jumps at the switch.
+    previous = None
+    for flow in [50 * 1.1 ** i for i in range(36)]:  # 50 to about 1,400 m3/d
+        unit = mbr_case(flow=f"{flow} m3/d", peak=2.0).run()
+        factors = {"equipment": 1.35 if unit.packaged else 1.65, "civil": 1.0, "membranes": 1.0}
+        cost = sum(i.cost.m_as("USD") * factors[i.category] for i in unit.capex_items)
+        if previous is not None:
+            assert previous <= cost <= previous * 1.2, (flow, previous, cost)
+        previous = cost
+
+
+def test_fine_screens_protect_the_membranes():
+    # WEF MOP 36: 2 mm screening ahead of the membranes. 22,700 m3/d at PF 1 = 945.8 m3/h ≤ 1,000 m3/h → 1 duty + 1
+    # standby; screenings 0.03 L/m3 · 22,700 m3/d = 0.681 m3/d to landfill (at 960 kg/m3, 653.8 kg/d).
+    unit = check_unit(mbr_case(), {"calc.N_fs": (1, 0), "sizing.fine_screenings": ("0.681 m3/d", 1e-6)})
+    screens = next(e for e in unit.equipment if e.tag == "MBR-101-14")
+    assert screens.quantity == 2 and screens.standby == 1
+    assert unit.residuals[0]["mass"].to("kg/day").magnitude == pytest.approx(653.76, rel=1e-6)
+    assert any(i.description == "fine screens" for i in unit.capex_items)

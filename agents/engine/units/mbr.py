@@ -15,6 +15,7 @@ from __future__ import annotations
 import math
 
 from ..cost_curves import curve_cost
+from ..costing import CurveItem, installed_estimate
 from ..criteria import Criterion, load_data
 from ..quantities import Q_, Quantity
 from ..stream import Stream
@@ -31,7 +32,6 @@ class MembraneBioreactor(SuspendedGrowth):
 
     def size(self, influent: Stream) -> None:
         q, q_peak = influent.flow, influent.peak_flow
-        self.packaged = q < self.c("packaged_below").quantity
         bio = self._design_biology(influent, "mlss", srt_floor="srt_min")
         t = float(bio.temperature.magnitude)
         recirc = self.c("recirculation_ratio")
@@ -87,6 +87,7 @@ class MembraneBioreactor(SuspendedGrowth):
                                                 "Membrane scour blower", key="scour_blower")
         self._pumps(q, q_peak, recirc)
         self._cleaning(q, area)
+        self._fine_screens(q, q_peak)
 
         # --- permeate and waste sludge ---
         tss_in = influent.get("tss", 0.0)
@@ -111,9 +112,6 @@ class MembraneBioreactor(SuspendedGrowth):
             c_in, c_out = influent.get(p), self.effluent.get(p) if self.effluent else None
             if c_in is not None and c_out is not None and c_in.magnitude > 0:
                 self.removals[p] = max(0.0, 1.0 - (c_out / c_in).to("").magnitude)
-        if self.packaged:
-            self.notes.append(f"Average flow {q.magnitude:,.0f} m3/d is below "
-                              f"{self.c('packaged_below').quantity.magnitude:g} m3/d: a containerised MBR is used.")
         self.equipment.sort(key=lambda e: e.tag)
         self.notes.append(f"SRT {bio.srt.magnitude:.1f} d at MLSS {mlss_gl:g} g/L, {t:g} °C; "
                           "fine screening of 1–3 mm is required upstream of the membranes.")
@@ -127,8 +125,10 @@ class MembraneBioreactor(SuspendedGrowth):
         a_peak = self.calc("A_m,peak", "Membrane area for the peak net flux", "A = Q_peak/J_peak",
                            {"Q_peak": (q_peak, "influent peak"), "J_peak": j_peak}, q_peak / j_peak.quantity, unit="m**2")
         required = max(a_avg, a_peak)
-        minimum = 1 if self.packaged else int(self.c("min_membrane_trains").m)
-        n = self.parallel_trains(required, self.c("max_train_membrane_area"), "membrane trains", minimum=minimum)
+        # A containerised plant has its membranes in two tanks as well: the site-built and packaged
+        # options share one process design and differ only in how they are built and priced.
+        n = self.parallel_trains(required, self.c("max_train_membrane_area"), "membrane trains",
+                                 minimum=int(self.c("min_membrane_trains").m))
         per_module, per_cassette = self.c("membrane_module_area"), self.c("membrane_area_per_cassette")
         modules = math.ceil((required / n / per_module.quantity).to("").magnitude - 1e-9)
         self.calc("N_mod", "Membrane modules per train", "N_mod = ⌈A_req/(N·A_module)⌉",
@@ -211,6 +211,28 @@ class MembraneBioreactor(SuspendedGrowth):
         self.add_power("Clean-in-place skid", Q_(1.5, "kW"), Q_(0.1, "kW"))
         self._cip = (hypo.consumption + acid.consumption).to("kg/day")
 
+    def _fine_screens(self, q: Quantity, q_peak: Quantity) -> None:
+        """Fine screens that protect the membranes from hair and fibres (the plant's bar screen is coarser)."""
+        limit = self.c("fine_screen_max_flow")
+        duty = math.ceil((q_peak / limit.quantity).to("").magnitude - 1e-9)
+        self.calc("N_fs", "Duty fine screens", "N = ⌈Q_peak / Q_max⌉",
+                  {"Q_peak": (q_peak, "influent peak"), "Q_max": limit}, Q_(duty, ""))
+        each = (q_peak / duty).to("m**3/hour")
+        opening = self.c("fine_screen_opening").quantity.to("mm").magnitude
+        power = self.c("fine_screen_power").quantity
+        self.add_equipment("-14", f"Fine screen, {opening:g} mm perforated plate (rotary drum), with washer-compactor "
+                           f"(duty {duty} + standby 1)", quantity=duty + 1, standby=1, capacity=each, power=power,
+                           material="AISI 316 stainless steel")
+        self.add_power("Fine screens (drum drive, wash pump, compactor)", power * (duty + 1),
+                       power * duty * self.c("fine_screen_operating_fraction").m)
+        volume = self.calc("V_scr", "Fine screenings", "V = y · Q",
+                           {"y": self.c("fine_screenings_yield"), "Q": (q, "influent")},
+                           self.c("fine_screenings_yield").quantity * q, unit="m**3/day")
+        self.add_sizing("fine_screenings", "Fine screenings to landfill", volume)
+        # Compacted screenings at 960 kg/m3 (M&E 5th ed., Table 5-3), as the bar screen reports them.
+        self.add_residual("screenings", volume, volume * Q_(960.0, "kg/m**3"), "landfill")
+        self._fine_screen = (duty + 1, each)
+
     def _permeate_quality(self, influent: Stream, bio: BiologicalDesign, no3_e: Quantity, alk_out: Quantity) -> dict[str, Quantity]:
         q = influent.flow
         sbod = self.calc("BOD_e", "Permeate BOD5 (soluble only)", "BOD_e = max(S/r, sBOD_residual)",
@@ -244,35 +266,78 @@ class MembraneBioreactor(SuspendedGrowth):
 
     # -- cost ------------------------------------------------------------------
 
+    def _site_built_items(self) -> list[CurveItem]:
+        """What a site-built MBR buys: tanks, membranes and their equipment, blowers, pumps, screens, skids."""
+        basins = int(self.sizing["basins"].quantity.magnitude)
+        area, n = self._membrane_area, self._membrane_trains
+        items = [CurveItem("basin", self.sizing["basin_volume"].quantity, basins, "civil"),
+                 CurveItem("membranes", area, category="membranes"),
+                 CurveItem("membrane_equipment", area / n, n)]
+        duty, each = self._process_blowers
+        items.append(CurveItem("blower", each, duty + 1, description="process air blowers"))
+        items.append(CurveItem("diffusers", self.sizing["diffusers"].quantity))
+        items.append(CurveItem("pump", self._permeate_each, n + 1, description="permeate pumps"))
+        items.append(CurveItem("recycle_pump", self._recirc_each, n + 1, description="recirculation pumps"))
+        if "anoxic_volume" in self.sizing:
+            mixer = next(e for e in self.equipment if e.tag.endswith("-04"))
+            items.append(CurveItem("mixer", mixer.power, mixer.quantity))
+            if self._ir_flow_each is not None:
+                items.append(CurveItem("recycle_pump", self._ir_flow_each, basins + 1,
+                                       description="internal recycle pumps"))
+        items.append(CurveItem("dosing_system", self._cip, description="clean-in-place skid"))
+        if self._dosing is not None:
+            items.append(CurveItem("dosing_system", self._dosing))
+        duty, each = self._scour_blowers
+        items.append(CurveItem("blower", each, duty + 1, description="membrane scour blowers"))
+        screens, per_screen = self._fine_screen
+        items.append(CurveItem("fine_screen", per_screen, screens, description="fine screens"))
+        return items
+
+    def _choose_packaged(self, site: list[CurveItem]) -> bool:
+        """A containerised plant where one is made for the flow and it costs less installed than a site-built one.
+
+        Taking the cheaper option keeps the unit's cost continuous and rising with flow
+        across the change from packaged to site-built.
+        """
+        assert self.influent is not None
+        q, limit = self.influent.flow, self.c("packaged_below")
+        if q > limit.quantity:
+            return False
+        c_site = Q_(installed_estimate(self, site, packaged=False), "USD")
+        c_pkg = Q_(installed_estimate(self, [CurveItem("packaged_plant", q)], packaged=True), "USD")
+        basis = "cost curves of data/units/mbr.yaml × installation factors of data/costing.yaml"
+        self.calc("C_inst,site", "Installed cost of a site-built MBR (for the choice)", "C = Σ f_i · C_i",
+                  {"C_i": (c_site, basis, "site-built items")}, c_site)
+        self.calc("C_inst,pkg", "Installed cost of a containerised MBR (for the choice)", "C = f_pkg · C_pkg",
+                  {"C_pkg": (c_pkg, basis, "packaged plant")}, c_pkg)
+        packaged = c_pkg <= c_site
+        self.calc("C_inst,MBR", "Installed cost of the cheaper option", "C = min(C_inst,pkg, C_inst,site)",
+                  {"C_inst,pkg": (c_pkg, "calculated"), "C_inst,site": (c_site, "calculated"), "Q_max,pkg": limit},
+                  min(c_pkg, c_site))
+        if packaged:
+            self.notes.append(f"A containerised MBR ({c_pkg.magnitude:,.0f} USD installed) costs less than a site-built "
+                              f"one ({c_site.magnitude:,.0f} USD) at {q.to('m**3/day').magnitude:,.0f} m3/d: it is used.")
+        else:
+            self.notes.append(f"A site-built MBR ({c_site.magnitude:,.0f} USD installed) costs less than a containerised "
+                              f"one ({c_pkg.magnitude:,.0f} USD) at {q.to('m**3/day').magnitude:,.0f} m3/d.")
+        return packaged
+
     def cost(self) -> None:
         area = self._membrane_area
+        site = self._site_built_items()
+        self.packaged = self._choose_packaged(site)
         if self.packaged:
             assert self.influent is not None
             self.curve_cost("packaged_plant", self.influent.flow)
             membranes = curve_cost(self.cost_curve("membranes"), area, log=self.log, unit_tag=self.tag,
                                    warnings=self.ctx.warnings, label="Membrane modules in the package (for replacement)")
         else:
-            basins = int(self.sizing["basins"].quantity.magnitude)
-            self.curve_cost("basin", self.sizing["basin_volume"].quantity, count=basins, category="civil")
-            membranes = self.curve_cost("membranes", area, category="membranes")
-            self.curve_cost("membrane_equipment", area / self._membrane_trains, count=self._membrane_trains)
-            duty, each = self._process_blowers
-            self.curve_cost("blower", each, count=duty + 1, description="process air blowers")
-            self.curve_cost("diffusers", self.sizing["diffusers"].quantity)
-            self.curve_cost("pump", self._permeate_each, count=self._membrane_trains + 1, description="permeate pumps")
-            self.curve_cost("recycle_pump", self._recirc_each, count=self._membrane_trains + 1,
-                            description="recirculation pumps")
-            if "anoxic_volume" in self.sizing:
-                mixer = next(e for e in self.equipment if e.tag.endswith("-04"))
-                self.curve_cost("mixer", mixer.power, count=mixer.quantity)
-                if self._ir_flow_each is not None:
-                    self.curve_cost("recycle_pump", self._ir_flow_each, count=basins + 1,
-                                    description="internal recycle pumps")
-            self.curve_cost("dosing_system", self._cip, description="clean-in-place skid")
-            if self._dosing is not None:
-                self.curve_cost("dosing_system", self._dosing)
-            duty, each = self._scour_blowers
-            self.curve_cost("blower", each, count=duty + 1, description="membrane scour blowers")
+            membranes = Q_(0.0, "USD")
+            for item in site:
+                cost = self.curve_cost(item.curve, item.capacity, count=item.count, category=item.category,
+                                       description=item.description)
+                if item.category == "membranes":
+                    membranes = cost
         life = self.c("membrane_life")
         annual = self.calc("C_repl", "Membrane replacement (yearly)", "C_repl = C_membranes / life",
                            {"C_membranes": (membranes, "cost curve"), "life": life}, membranes / life.quantity,
