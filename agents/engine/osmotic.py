@@ -130,3 +130,87 @@ def permeate_fraction(rejection: float, polarization: float, recovery: float) ->
 def concentrate_fraction(rejection: float, polarization: float, recovery: float) -> float:
     """Concentrate / feed concentration (the concentration factor) for the same solute."""
     return (1.0 - recovery * permeate_fraction(rejection, polarization, recovery)) / (1.0 - recovery)
+
+
+# Molar masses (g/mol) of the post-treatment chemicals and ions they form.
+CA_MOLAR_MASS = 40.08
+NA_MOLAR_MASS = 22.99
+CO3_MOLAR_MASS = 60.01
+OH_MOLAR_MASS = 17.01
+LIME_MOLAR_MASS = 74.09  # Ca(OH)2
+NAOH_MOLAR_MASS = 40.00
+CO2_MOLAR_MASS = 44.01
+
+
+def carbonic_pk2(temperature_c: float) -> float:
+    """Second dissociation constant of carbonic acid, pK2 = 2902.39/T − 6.4980 + 0.02379·T (Harned & Scholes, 1941)."""
+    t = KELVIN + temperature_c
+    return 2902.39 / t - 6.4980 + 0.02379 * t
+
+
+def water_pkw(temperature_c: float) -> float:
+    """Ion product of water, pKw = 4470.99/T − 6.0875 + 0.01706·T (Harned & Owen, 1958): 14.00 at 25 °C."""
+    t = KELVIN + temperature_c
+    return 4470.99 / t - 6.0875 + 0.01706 * t
+
+
+def carbonate_species(alkalinity_meq: float, total_carbonate_mmol: float, temperature_c: float,
+                      tds_mg_l: float) -> dict[str, float]:
+    """pH and species (mmol/L) of a water from its alkalinity (meq/L) and total carbonate C_T (mmol/L).
+
+    Closed carbonate system with activity coefficients from the Davies
+    equation: Alk = C_T·(α1 + 2α2) + [OH⁻] − [H⁺] (Stumm & Morgan, Aquatic
+    Chemistry, 3rd ed. (1996), ch. 4; MWH (2012), ch. 22, stabilisation).
+    Solved for pH by bisection; species are returned with ``ph``.
+    """
+    g1 = 10 ** davies_log_gamma(1, ionic_strength(tds_mg_l))
+    g2 = 10 ** davies_log_gamma(2, ionic_strength(tds_mg_l))
+    k1, k2 = 10 ** -carbonic_pk1(temperature_c), 10 ** -carbonic_pk2(temperature_c)
+    kw = 10 ** -water_pkw(temperature_c)
+    # Concentrations in mol/L inside; a = [HCO3⁻]/[CO2], b = [CO3²⁻]/[HCO3⁻] at hydrogen-ion activity h.
+    alk, ct = alkalinity_meq / 1000.0, total_carbonate_mmol / 1000.0
+
+    def excess(ph: float) -> float:
+        h = 10 ** -ph
+        a = k1 / (h * g1)
+        b = k2 * g1 / (h * g2)
+        return ct * (a + 2 * a * b) / (1 + a + a * b) + kw / (h * g1) - h / g1 - alk
+
+    low, high = 2.0, 13.0
+    for _ in range(50):
+        mid = (low + high) / 2.0
+        low, high = (mid, high) if excess(mid) < 0 else (low, mid)
+    ph = (low + high) / 2.0
+    h = 10 ** -ph
+    a = k1 / (h * g1)
+    b = k2 * g1 / (h * g2)
+    co2 = ct / (1 + a + a * b)
+    return {"ph": ph, "co2": co2 * 1000.0, "hco3": a * co2 * 1000.0, "co3": a * b * co2 * 1000.0,
+            "oh": kw / (h * g1) * 1000.0}
+
+
+def total_carbonate_for_ph(alkalinity_meq: float, ph: float, temperature_c: float, tds_mg_l: float) -> float:
+    """Total carbonate C_T (mmol/L) that gives ``ph`` at an alkalinity (meq/L): the inverse of :func:`carbonate_species`."""
+    g1 = 10 ** davies_log_gamma(1, ionic_strength(tds_mg_l))
+    g2 = 10 ** davies_log_gamma(2, ionic_strength(tds_mg_l))
+    h = 10 ** -ph
+    a = 10 ** -carbonic_pk1(temperature_c) / (h * g1)
+    b = 10 ** -carbonic_pk2(temperature_c) * g1 / (h * g2)
+    carbonate_alk = alkalinity_meq / 1000.0 - 10 ** -water_pkw(temperature_c) / (h * g1) + h / g1
+    return carbonate_alk * (1 + a + a * b) / (a + 2 * a * b) * 1000.0
+
+
+def dissolved_solids_of(species: dict[str, float]) -> float:
+    """mg/L of the carbonate-system anions (HCO3⁻, CO3²⁻, OH⁻) in a speciation; CO2 is not a dissolved solid."""
+    return species["hco3"] * HCO3_MOLAR_MASS + species["co3"] * CO3_MOLAR_MASS + species["oh"] * OH_MOLAR_MASS
+
+
+def alkalinity_for_ph(total_carbonate_mmol: float, ph: float, temperature_c: float, tds_mg_l: float) -> float:
+    """Alkalinity (meq/L) of a water with total carbonate C_T (mmol/L) at ``ph`` (same system as above)."""
+    g1 = 10 ** davies_log_gamma(1, ionic_strength(tds_mg_l))
+    g2 = 10 ** davies_log_gamma(2, ionic_strength(tds_mg_l))
+    h = 10 ** -ph
+    a = 10 ** -carbonic_pk1(temperature_c) / (h * g1)
+    b = 10 ** -carbonic_pk2(temperature_c) * g1 / (h * g2)
+    ct = total_carbonate_mmol / 1000.0
+    return (ct * (a + 2 * a * b) / (1 + a + a * b) + 10 ** -water_pkw(temperature_c) / (h * g1) - h / g1) * 1000.0

@@ -202,3 +202,85 @@ def test_the_array_is_shifted_to_keep_the_minimum_concentrate_flow():
                       {"sizing.vessels": (14, 0), "sizing.concentrate_per_vessel": ("4.167 m3/h", 0.001)})
     assert any("10:4 array" in n for n in unit.notes)
     assert not any("concentrate flow" in w for w in unit.ctx_for_test.warnings)
+
+
+POTABLE_SEAWATER = make_stream("10000 m3/d", tds="35000 mg/L", temperature="25 degC", alkalinity=120, ph=8.1,
+                               hardness=6600)
+
+
+def test_drinking_water_permeate_is_remineralised_with_lime_and_co2_to_a_slightly_positive_lsi():
+    # Permeate: alkalinity 120 · 0.004644 = 0.557 mg/L (0.0111 meq/L); CO2 of the feed passes: at pH 8.1, 25 °C,
+    # pK1 = 6.3511 and γ1 = 0.733 (Davies at I = 0.5): 2.398 · 0.733 · 10^(6.3511 − 8.1) = 0.0313 mmol/L, so
+    # C_T,p = 0.0425 mmol/L and the permeate is at pH ≈ 5.9. Calcium: 6,600 · 0.00773 · 0.16 = 8.17 mg/L as CaCO3.
+    # Lime (AWWA M46 post-treatment; WHO 2011): 50 mg/L alkalinity would need pH 8.8 for LSI +0.2, above the 8.5
+    # limit, so lime rises until pHs = 8.3: x = 0.6079 mmol/L → Ca 69.0, Alk 61.4 mg/L as CaCO3;
+    # pHs = 9.3 + 0.1414 (TDS 259.5) + 2.0855 (25 °C) − (log 69.0 − 0.4) − log 61.4 = 8.300 → LSI = 8.5 − 8.3 = +0.20.
+    # Lime 0.6079 · 74.09 = 45.04 mg/L. CO2: at pH 8.5 (γ1 0.918, γ2 0.711) C_T = 1.2235 · 157.43/159.36 = 1.2087
+    # mmol/L → (1.2087 − 0.0425) · 44.01 = 51.32 mg/L (Voutchkov 2013: SWRO plants dose 40–60 mg/L of each).
+    unit = check_unit(UnitCase("reverse_osmosis", POTABLE_SEAWATER, targets={"ph": "9.5"},
+                               context={"destination": "potable"}), {
+        "sizing.product_ph": (8.5, 1e-6),
+        "sizing.product_lsi": (0.20, 0.01),
+        "sizing.lime_dose": ("45.04 mg/L", 0.002),
+        "sizing.co2_dose": ("51.32 mg/L", 0.002),
+        "sizing.product_alkalinity": ("61.40 mg/L", 0.002),
+        "sizing.product_calcium": ("69.01 mg/L", 0.002),
+        # On the 4,500 m³/d of permeate: 45.04 · 4.5 = 202.7 kg/d of lime, 51.32 · 4.5 = 230.9 kg/d of CO2.
+        "chemical.lime": ("202.7 kg/d", 0.002),
+        "chemical.carbon_dioxide": ("230.9 kg/d", 0.002),
+    })
+    # TDS grows by Ca (0.608 · 40.08 = 24.4) + HCO3⁻ formed (1.20 · 61.02 = 73.4) − the permeate's 0.7: ≈ 97 mg/L.
+    assert value_of(unit, "sizing.post_tds").to("mg/L").magnitude == pytest.approx(96.93, rel=0.005)
+    assert value_of(unit, "effluent.hardness") > Q_(100, "mg/L")
+    assert unit.post == "lime + CO2"
+    assert any("LSI +0.20" in n for n in unit.notes)
+    tags = {e.tag.rsplit("-", 1)[-1] for e in unit.equipment}
+    assert {"T10", "M10", "P10", "T11", "V11"} <= tags
+    # Ten States Standards: 30 days of storage. Lime 202.7 kg/d · 30 / 480 kg/m3 = 12.67 m3; limewater at
+    # 1.2 kg/m3: 202.7 / 24 / 1.2 = 7.04 m3/h.
+    assert value_of(unit, "sizing.lime_silo").to("m**3").magnitude == pytest.approx(12.67, rel=0.002)
+    assert value_of(unit, "sizing.limewater_flow").to("m**3/h").magnitude == pytest.approx(7.038, rel=0.002)
+    costed = " ".join(i.description for i in unit.capex_items)
+    assert "lime feed system" in costed and "carbon dioxide storage and feed system" in costed
+
+
+def test_industrial_permeate_is_neutralised_with_caustic_soda_to_the_set_point():
+    # Reuse RO (COD 20 mg/L), 2,000 m³/d at 75 %: permeate alkalinity 200 · 0.02705 = 5.41 mg/L (0.1081 meq/L);
+    # feed CO2 at pH 7.5 (γ1 0.837 at TDS 1,506): 3.997 · 0.837 · 10^(6.3511 − 7.5) = 0.2375 mmol/L → C_T,p = 0.3457.
+    # pH 7.5 (EPA 2012 reuse guidelines mid-range): HCO3⁻/CO2 = K1/({H⁺}·γ1) = 14.61 → Alk = 0.3457 · 14.658/15.634
+    # + [OH⁻] − [H⁺] = 0.3244 meq/L; NaOH = (0.3244 − 0.1081) · 40.00 = 8.65 mg/L (17.3 mg/L of 50 % solution).
+    feed = make_stream("2000 m3/d", tds="1500 mg/L", cod=20, alkalinity=200, ph=7.5, temperature="25 degC")
+    unit = check_unit(UnitCase("reverse_osmosis", feed, targets={"ph": "8.5"},
+                               context={"destination": "industrial_reuse"}), {
+        "sizing.product_ph": (7.5, 1e-6),
+        "sizing.caustic_dose": ("8.65 mg/L", 0.002),
+        "sizing.product_alkalinity": ("16.23 mg/L", 0.002),
+        # Na⁺ 0.2162 · 22.99 = 4.97 + HCO3⁻ formed (0.3235 − 0.1081) · 61.02 = 13.1 mg/L.
+        "sizing.post_tds": ("18.06 mg/L", 0.005),
+    })
+    assert unit.post == "caustic soda"
+    assert value_of(unit, "effluent.ph").magnitude == pytest.approx(7.5, abs=1e-6)
+    # The caustic solution's water joins the product (balance checked by the harness).
+    assert unit.generated["water"].to("m**3/day").magnitude == pytest.approx(2000 * 0.75 * 17.30e-6 / 1.52, rel=0.01)
+
+
+def test_no_post_treatment_without_a_ph_limit_or_when_switched_off():
+    feed = make_stream("2000 m3/d", tds="1500 mg/L", cod=20, alkalinity=200, ph=7.5, temperature="25 degC")
+    boiler = check_unit(UnitCase("reverse_osmosis", feed, targets={"tds": "500 mg/L"},
+                                 context={"destination": "boiler_feed"}), {})
+    assert boiler.post is None and "product_ph" not in boiler.sizing
+    assert value_of(boiler, "effluent.ph").magnitude < 6.5  # acidic permeate left to the polishing downstream
+    off = check_unit(UnitCase("reverse_osmosis", POTABLE_SEAWATER, targets={"ph": "9.5"}, overrides={"post_treatment": 0},
+                              context={"destination": "potable"}), {})
+    assert off.post is None and not any(c.key == "lime" for c in off.chemicals)
+
+
+def test_colour_is_rejected_like_other_large_organic_solutes():
+    # Dyes and humic substances (200–1,000+ Da) at 99.5 % (AWWA M46; MWH ch. 17): s = 0.005 · 1.1 / 2 = 0.00275,
+    # C_p/C_f = 0.00275 · 1.25 / (0.25 + 0.00275 · 0.75) = 1.364 % at 75 % recovery → 300 → 4.09 Pt-Co.
+    feed = make_stream("2000 m3/d", tds="1500 mg/L", cod=20, color=300, toc=8, metals=0.5, boron=1.0)
+    unit = check_unit(UnitCase("reverse_osmosis", feed), {"effluent.color": (4.091, 0.002)})
+    # Every parameter RO rejects is applied: TOC 97 %, metals 99.5 %, boron 60 % (BW elements at neutral pH).
+    assert value_of(unit, "removal.toc") == pytest.approx(1 - 0.0165 * 1.25 / (0.25 + 0.0165 * 0.75), rel=1e-6)
+    assert value_of(unit, "removal.metals") == pytest.approx(0.98636, abs=1e-4)
+    assert value_of(unit, "removal.boron") < value_of(unit, "removal.toc")

@@ -10,7 +10,11 @@ for the flux (permeability × temperature correction × fouling factor) plus the
 feed-side average osmotic pressure at the membrane, half the feed–concentrate
 pressure drop and the permeate back-pressure (the system-average form of the
 solution–diffusion model, as in WaterTAP's ReverseOsmosis0D). Specific energy
-is reported with and without energy recovery.
+is reported with and without energy recovery. Where the destination limits pH
+the permeate is stabilised inside the unit: lime and CO2 to an alkalinity and
+a slightly positive Langelier index for drinking water, caustic soda to a set
+pH otherwise, with the dose, the dissolved solids added and the product pH from
+the carbonate system.
 """
 
 from __future__ import annotations
@@ -23,7 +27,7 @@ from .. import osmotic
 from ..cost_curves import curve_cost
 from ..criteria import Criterion, load_data
 from ..quantities import Q_, Quantity
-from ..stream import Stream
+from ..stream import PARAMETERS, Stream
 from .base import CostItem, UnitProcess, register
 
 FEED_TYPES = {"seawater": "seawater", "brackish": "brackish water", "wastewater": "treated wastewater (reuse)"}
@@ -262,10 +266,12 @@ class ReverseOsmosis(UnitProcess):
         self._record_performance(perf, t_design, layout)
         self._check_limits(perf, chem, recovery, acid_mmol, acid_sulfate)
 
+        self._carbonate: dict[str, float] | None = None
         self._quality(influent, q_f, q_p, q_c, perf, chem, acid_key, acid_mmol, acid_sulfate, acid_chloride, tds_feed)
         self._energy(q_f, q_p, q_c, layout["recirculation"])
         self._chemicals(q_f, layout, chemicals, acid_key, acid_mmol)
         self._cip(layout)
+        self._post_treatment(q_p)
 
     def _design_recovery(self, chem: FeedChemistry, temperature: float, tds_feed: float) -> float:
         crit = self.fc("recovery")
@@ -526,7 +532,7 @@ class ReverseOsmosis(UnitProcess):
             "chloride": salt, "hardness": div, "sulfate": div, "tp": div, "iron": div, "manganese": div,
             "metals": div, "silica": self.c("rejection_silica").m, "boron": self.fc("rejection_boron").m,
             "no3_n": self.c("rejection_nitrate").m, "nh4_n": self.c("rejection_ammonia").m,
-            "bod": org, "cod": org, "toc": org, "color": org, "fog": org,
+            "bod": org, "cod": org, "toc": org, "color": self.c("rejection_color").m, "fog": org,
         }
 
     def _quality(self, influent: Stream, q_f: Quantity, q_p: Quantity, q_c: Quantity, perf: Performance,
@@ -573,6 +579,7 @@ class ReverseOsmosis(UnitProcess):
             hco3_p = permeate["alkalinity"].to("mg/L").magnitude / osmotic.CACO3_PER_EQUIVALENT
             hco3_c = concentrate["alkalinity"].to("mg/L").magnitude / osmotic.CACO3_PER_EQUIVALENT
             permeate["ph"] = Q_(osmotic.ph_from_carbonate(hco3_p, co2, chem.temperature, perf.tds_permeate), "")
+            self._carbonate = {"alk": hco3_p, "ct": co2 + hco3_p, "temperature": chem.temperature}
             concentrate["ph"] = Q_(osmotic.ph_from_carbonate(hco3_c, co2, chem.temperature, perf.tds_concentrate), "")
             self.calc("pH_p", "Permeate pH (CO2 passes, bicarbonate rejected)",
                       "pH = pK1(T) + log γ + log([HCO3⁻]_p / [CO2])",
@@ -599,6 +606,256 @@ class ReverseOsmosis(UnitProcess):
         if boron is not None and "boron" in permeate and permeate["boron"] > boron:
             self.notes.append(f"Permeate boron {permeate['boron'].to('mg/L').magnitude:.2f} mg/L is above the target: "
                               f"a second pass at raised pH is needed.")
+
+    # -- post-treatment (stabilisation) ---------------------------------------------------
+
+    def _calcium_fraction(self) -> Criterion:
+        return self.c("calcium_fraction_of_hardness_seawater" if self.feed_type == "seawater"
+                      else "calcium_fraction_of_hardness")
+
+    def _post_treatment(self, q_p: Quantity) -> None:
+        """Stabilise the permeate where the destination limits pH (AWWA M46 (2007), post-treatment; WHO (2011)).
+
+        RO permeate keeps the feed's CO2 but loses its bicarbonate and calcium:
+        acidic and aggressive. Drinking water is remineralised with lime and CO2
+        (Ca(OH)2 + 2 CO2 → Ca(HCO3)2) to an alkalinity and a slightly positive
+        Langelier index; other uses are neutralised with caustic soda
+        (NaOH + CO2 → NaHCO3) to a set pH. The pH follows from the closed
+        carbonate system (``osmotic.carbonate_species``).
+        """
+        self.post: str | None = None
+        self.post_dosing: list[tuple[str, Quantity]] = []
+        ph_max = self.ctx.target("ph")
+        potable = self.ctx.destination == "potable"
+        if self.c("post_treatment").m < 0.5 or (ph_max is None and not potable):
+            return
+        assert self.effluent is not None
+        if self._carbonate is None:
+            self.ctx.warnings.append(f"{self.tag}: the feed has no alkalinity or pH, so the permeate pH and its "
+                                     "post-treatment cannot be calculated; give them to size the stabilisation")
+            return
+        carb = self._carbonate
+        t = carb["temperature"]
+        tds_p = self.effluent.get("tds").to("mg/L").magnitude
+        before = osmotic.carbonate_species(carb["alk"], carb["ct"], t, tds_p)
+        limit = min(self.c("stabilisation_max_ph").m, ph_max.magnitude) if ph_max is not None else \
+            self.c("stabilisation_max_ph").m
+        if potable:
+            self._lime_and_co2(q_p, carb, before, tds_p, limit)
+        else:
+            self._caustic(q_p, carb, before, tds_p, limit)
+
+    def _lime_and_co2(self, q_p: Quantity, carb: dict[str, float], before: dict[str, float], tds_p: float,
+                      ph_limit: float) -> None:
+        t = carb["temperature"]
+        alk_p, ct_p = carb["alk"], carb["ct"]
+        hardness_p = self.effluent.get("hardness")
+        ca_p = hardness_p.to("mg/L").magnitude * self._calcium_fraction().m if hardness_p is not None else 0.0
+        alk_t = self.c("stabilisation_alkalinity")
+        lsi_t = self.c("stabilisation_lsi").m
+        # Each mmol of lime adds 1 mmol Ca (100.09 mg/L as CaCO3) and 2 meq of alkalinity, and
+        # becomes 1 mmol Ca(HCO3)2 of dissolved solids once recarbonated.
+        k_tds = osmotic.CA_MOLAR_MASS + 2 * osmotic.HCO3_MOLAR_MASS
+
+        def ph_s(x: float) -> float:
+            return -osmotic.langelier_index(0.0, tds_p + k_tds * x, t, ca_p + osmotic.CACO3_MOLAR_MASS * x,
+                                            (alk_p + 2 * x) * osmotic.CACO3_PER_EQUIVALENT)
+
+        x = max(0.0, (alk_t.quantity.to("mg/L").magnitude / osmotic.CACO3_PER_EQUIVALENT - alk_p) / 2.0)
+        x_alk = x
+        x_max = 10.0  # mmol/L (740 mg/L of lime): far beyond any stabilisation
+        if ph_s(x) + lsi_t > ph_limit:
+            # More calcium and alkalinity lower pHs until the target LSI is reached at the pH limit.
+            low, high = x, x_max
+            for _ in range(50):
+                mid = (low + high) / 2.0
+                low, high = (mid, high) if ph_s(mid) + lsi_t > ph_limit else (low, mid)
+            x = high
+        ph_t = min(ph_s(x) + lsi_t, ph_limit)
+        ct_needed = osmotic.total_carbonate_for_ph(alk_p + 2 * x, ph_t, t, tds_p + k_tds * x)
+        c = ct_needed - ct_p
+        if c < 0.0:
+            # The permeate already holds more CO2 than the target pH allows: lime alone, raised until
+            # the LSI target is reached with the permeate's own carbonate (no CO2 dosed).
+            def lsi_gap(x_: float) -> float:
+                sp = osmotic.carbonate_species(alk_p + 2 * x_, ct_p, t, tds_p + k_tds * x_)
+                return sp["ph"] - (ph_s(x_) + lsi_t)
+
+            low, high = x, x_max
+            for _ in range(50):
+                mid = (low + high) / 2.0
+                low, high = (mid, high) if lsi_gap(mid) < 0 else (low, mid)
+            x, c = high, 0.0
+            self.notes.append("The permeate carries more CO2 than the stabilised water needs: lime alone neutralises "
+                              "it (a CO2 degasser ahead of the lime would cut the lime dose).")
+        after = osmotic.carbonate_species(alk_p + 2 * x, ct_p + c, t, tds_p + k_tds * x)
+
+        q_src = ("design", "permeate flow")
+        x_q = self.calc("x_lime", "Lime for remineralisation (as mmol Ca(OH)2 per litre)",
+                        "x = max[(Alk_t − Alk_p)/2, x for LSI_t at pH ≤ pH_max, x for LSI_t with C_T,p]",
+                        {"Alk_t": alk_t, "Alk_p": (Q_(alk_p * osmotic.CACO3_PER_EQUIVALENT, "mg/L"), "calculated",
+                                                   "permeate alkalinity as CaCO3"),
+                         "x_alk": (Q_(x_alk, "mmol/L"), "calculated", "lime for the alkalinity target"),
+                         "LSI_t": self.c("stabilisation_lsi"), "pH_max": (Q_(ph_limit, ""), "criterion/target",
+                                                                           "highest product pH")},
+                        Q_(x, "mmol/L"), unit="mmol/L")
+        lime = self.calc("D_lime", "Hydrated lime dose", "D_lime = x · M_Ca(OH)2",
+                         {"x": (x_q, "calculated"),
+                          "M_Ca(OH)2": (Q_(osmotic.LIME_MOLAR_MASS, "g/mol"), "physical constant")},
+                         x_q * Q_(osmotic.LIME_MOLAR_MASS, "g/mol"), unit="mg/L")
+        co2 = self.calc("D_CO2", "Carbon dioxide dose (recarbonation)", "D_CO2 = max(0, C_T,req − C_T,p) · M_CO2",
+                        {"C_T,req": (Q_(ct_needed, "mmol/L"), "calculated",
+                                     "total carbonate for the target pH at the new alkalinity"),
+                         "C_T,p": (Q_(ct_p, "mmol/L"), "calculated", "permeate CO2 + HCO3⁻"),
+                         "M_CO2": (Q_(osmotic.CO2_MOLAR_MASS, "g/mol"), "physical constant")},
+                        Q_(c * osmotic.CO2_MOLAR_MASS, "mg/L"), unit="mg/L")
+        chemicals = load_data("chemicals")["chemicals"]
+        lime_chem = self.add_chemical("lime", "Remineralisation (calcium and alkalinity)",
+                                      lime / chemicals["lime"]["active_fraction"], q_p)
+        co2_chem = self.add_chemical("carbon_dioxide", "Recarbonation (pH and alkalinity)", co2, q_p) \
+            if c > 0 else None
+        d_tds = (osmotic.CA_MOLAR_MASS * x + osmotic.dissolved_solids_of(after)
+                 - osmotic.dissolved_solids_of(before))
+        hardness_added = Q_(x * osmotic.CACO3_MOLAR_MASS, "mg/L")
+        changes = {"alkalinity": Q_((alk_p + 2 * x) * osmotic.CACO3_PER_EQUIVALENT, "mg/L")}
+        if "hardness" in self.effluent.quality:
+            changes["hardness"] = self.effluent.get("hardness") + hardness_added
+        else:
+            changes["hardness"] = hardness_added
+        ca_new = ca_p + hardness_added.magnitude
+        self._apply_post(q_p, after, d_tds, changes, "lime + CO2",
+                         "ΔTDS = x · M_Ca + Σ(HCO3⁻, CO3²⁻, OH⁻)_after − Σ(…)_before")
+        lsi = osmotic.langelier_index(after["ph"], tds_p + d_tds, t, ca_new, changes["alkalinity"].magnitude)
+        lsi_q = self.calc("LSI_prod", "Langelier index of the stabilised product water", "LSI = pH − pHs",
+                          {"pH": (Q_(after["ph"], ""), "calculated"),
+                           "Ca": (Q_(ca_new, "mg/L"), "calculated", "calcium as CaCO3"),
+                           "Alk": (changes["alkalinity"], "calculated", "alkalinity as CaCO3"),
+                           "TDS": (Q_(tds_p + d_tds, "mg/L"), "calculated")}, Q_(lsi, ""))
+        self.add_sizing("lime_dose", "Hydrated lime dose", lime)
+        if co2_chem is not None:
+            self.add_sizing("co2_dose", "Carbon dioxide dose", co2)
+        self.add_sizing("product_calcium", "Calcium of the product (as CaCO3)", Q_(ca_new, "mg/L"))
+        self.add_sizing("product_lsi", "Langelier index of the product water", lsi_q)
+        verdict = ("slightly positive: a thin protective CaCO3 film, neither corrosive nor scaling"
+                   if 0.0 <= lsi <= 0.5 else "outside 0 to +0.5: check the corrosion control")
+        self.notes.append(f"Post-treatment: {lime.magnitude:.1f} mg/L lime"
+                          + (f" and {co2.magnitude:.1f} mg/L CO2" if co2_chem is not None else "")
+                          + f" give alkalinity {changes['alkalinity'].magnitude:.0f} and calcium {ca_new:.0f} mg/L "
+                          f"as CaCO3 at pH {after['ph']:.2f}; LSI {lsi:+.2f} ({verdict}).")
+        self._lime_equipment(lime_chem.consumption, co2_chem.consumption if co2_chem is not None else None, q_p)
+
+    def _caustic(self, q_p: Quantity, carb: dict[str, float], before: dict[str, float], tds_p: float,
+                 ph_limit: float) -> None:
+        t = carb["temperature"]
+        set_c = self.c("neutralised_ph")
+        ph_set = min(set_c.m, ph_limit)
+        ph_q = self.calc("pH_set", "Product pH set point", "pH_set = min(pH_set,criterion, pH_max)",
+                         {"pH_set,criterion": set_c, "pH_max": (Q_(ph_limit, ""), "target", "highest pH allowed")},
+                         Q_(ph_set, ""))
+        if before["ph"] >= ph_set:
+            return
+        alk_needed = osmotic.alkalinity_for_ph(carb["ct"], ph_set, t, tds_p)
+        y = alk_needed - carb["alk"]
+        after = osmotic.carbonate_species(alk_needed, carb["ct"], t, tds_p)
+        naoh = self.calc("D_NaOH", "Caustic soda (as NaOH) to raise the permeate pH",
+                         "D = (Alk(C_T,p, pH_set) − Alk_p) · M_NaOH",
+                         {"C_T,p": (Q_(carb["ct"], "mmol/L"), "calculated", "permeate CO2 + HCO3⁻"),
+                          "pH_set": (ph_q, "calculated"),
+                          "Alk_p": (Q_(carb["alk"], "mmol/L"), "calculated", "permeate alkalinity, meq/L"),
+                          "M_NaOH": (Q_(osmotic.NAOH_MOLAR_MASS, "g/mol"), "physical constant")},
+                         Q_(y * osmotic.NAOH_MOLAR_MASS, "mg/L"), unit="mg/L")
+        chemicals = load_data("chemicals")["chemicals"]
+        active = chemicals["sodium_hydroxide"]["active_fraction"]
+        chem = self.add_chemical("sodium_hydroxide", "pH adjustment of the permeate", naoh / active, q_p)
+        water = (chem.consumption / Q_(SOLUTION_DENSITY["sodium_hydroxide"], "kg/L")).to("m**3/day")
+        d_tds = osmotic.NA_MOLAR_MASS * y + osmotic.dissolved_solids_of(after) - osmotic.dissolved_solids_of(before)
+        changes = {"alkalinity": Q_(alk_needed * osmotic.CACO3_PER_EQUIVALENT, "mg/L")}
+        self._apply_post(q_p, after, d_tds, changes, "caustic soda",
+                         "ΔTDS = y · M_Na + Σ(HCO3⁻, CO3²⁻, OH⁻)_after − Σ(…)_before", water=water)
+        self.add_sizing("caustic_dose", "Caustic soda dose (as NaOH)", naoh)
+        self.notes.append(f"Post-treatment: {naoh.magnitude:.1f} mg/L NaOH raises the permeate from pH "
+                          f"{before['ph']:.2f} to {after['ph']:.2f} (alkalinity {changes['alkalinity'].magnitude:.0f} "
+                          "mg/L as CaCO3).")
+        solution = solution_flow("sodium_hydroxide", chem.consumption)
+        tank = self.calc("V_NaOH", "Caustic soda storage tank", "V = M · t_s / ρ",
+                         {"M": (chem.consumption, "calculated", "50 % solution"), "t_s": self.c("chemical_storage"),
+                          "ρ": (Q_(SOLUTION_DENSITY["sodium_hydroxide"], "kg/L"), "Perry's 8th ed., Sec. 2")},
+                         chem.consumption * self.c("chemical_storage").quantity
+                         / Q_(SOLUTION_DENSITY["sodium_hydroxide"], "kg/L"), unit="m**3")
+        self.add_sizing("caustic_tank", "Caustic soda storage tank", tank)
+        pump = self.c("dosing_pump_power").quantity
+        self.add_equipment("-T12", "Caustic soda storage tank with bund", capacity=tank, material="HDPE / carbon steel")
+        self.add_equipment("-P12", "Caustic soda metering pump (duty + standby), permeate pH control", quantity=2,
+                           standby=1, capacity=solution.to("L/h"), power=pump, material="PVDF head, PTFE diaphragm")
+        self.add_power("Caustic soda metering pumps", pump * 2, pump)
+        self.post_dosing = [("caustic_feed", solution)]
+
+    def _apply_post(self, q_p: Quantity, after: dict[str, float], d_tds: float, changes: dict[str, Quantity],
+                    what: str, tds_equation: str, water: Quantity | None = None) -> None:
+        assert self.effluent is not None
+        d_tds_q = self.calc("ΔTDS_post", f"Dissolved solids added by the post-treatment ({what})", tds_equation,
+                            {"pH": (Q_(after["ph"], ""), "calculated", "product pH")}, Q_(d_tds, "mg/L"), unit="mg/L")
+        load = (d_tds_q * q_p).to("kg/day")
+        self.generated["tds"] = self.generated.get("tds", Q_(0.0, "kg/day")) + load
+        ph = self.calc("pH_prod", f"Product pH after the post-treatment ({what})",
+                       "Alk = C_T·(α1 + 2α2) + [OH⁻] − [H⁺], solved for pH",
+                       {"Alk": (changes["alkalinity"], "calculated", "alkalinity as CaCO3")}, Q_(after["ph"], ""))
+        self.add_sizing("product_ph", "Product pH after post-treatment", ph)
+        self.add_sizing("product_alkalinity", "Alkalinity of the product (as CaCO3)", changes["alkalinity"])
+        self.add_sizing("post_tds", "Dissolved solids added by the post-treatment", d_tds_q)
+        flow = q_p
+        if water is not None and water.magnitude > 0:
+            self.generated["water"] = self.generated.get("water", Q_(0.0, "m**3/day")) + water
+            flow = q_p + water
+        # Concentrations are rebased on the (marginally) larger flow so that every load is kept.
+        dilution = (q_p / flow).to("").magnitude
+        quality = {k: v * dilution for k, v in self.effluent.quality.items() if PARAMETERS[k][0] == "mg/L"}
+        quality.update({k: v * dilution for k, v in changes.items()})
+        quality["tds"] = (self.effluent.get("tds") * q_p + load) / flow
+        quality["ph"] = ph
+        self.effluent = self.effluent.derive(flow=flow, **quality)
+        self.post = what
+
+    def _lime_equipment(self, lime: Quantity, co2: Quantity | None, q_p: Quantity) -> None:
+        c_sat = self.c("limewater_concentration")
+        q_lw = self.calc("Q_lw", "Limewater flow (saturators fed with permeate)", "Q_lw = M_lime / c_sat",
+                         {"M_lime": (lime, "calculated"), "c_sat": c_sat}, lime / c_sat.quantity, unit="m**3/h")
+        self.add_sizing("limewater_flow", "Limewater flow", q_lw)
+        storage = self.c("chemical_storage")
+        silo = self.calc("V_silo", "Lime silo volume", "V = M_lime · t_s / ρ_bulk",
+                         {"M_lime": (lime, "calculated"), "t_s": storage, "ρ_bulk": self.c("lime_bulk_density")},
+                         lime * storage.quantity / self.c("lime_bulk_density").quantity, unit="m**3")
+        self.add_sizing("lime_silo", "Lime silo volume", silo)
+        eta_p, eta_m = self.c("low_pressure_pump_efficiency"), self.c("motor_efficiency")
+        head = self.c("limewater_pump_pressure")
+        w = self.calc("W_lw", "Limewater pump power", "W = Q_lw · P / (η_p · η_m)",
+                      {"Q_lw": (q_lw, "calculated"), "P": head, "η_p": eta_p, "η_m": eta_m},
+                      q_lw * head.quantity / (eta_p.m * eta_m.m), unit="kW")
+        motor = motor_rating(w * eta_m.m * self.c("motor_margin").m)
+        self.add_equipment("-T10", "Hydrated lime silo with bin vent filter and screw feeder", capacity=silo,
+                           material="carbon steel")
+        self.add_equipment("-M10", "Lime saturator (clear limewater from a permeate side stream), with mixer",
+                           quantity=2, standby=1,
+                           capacity=q_lw, material="carbon steel, epoxy coated")
+        self.add_equipment("-P10", "Limewater dosing pump", quantity=2, standby=1, capacity=q_lw, power=motor,
+                           material="AISI 316 stainless steel")
+        self.add_power("Limewater dosing pumps", motor * 2, w)
+        self.post_dosing = [("lime_feed", lime.to("lb/day"))]
+        if co2 is not None:
+            tank = self.calc("V_CO2", "Liquid CO2 storage tank", "V = M_CO2 · t_s / ρ_CO2",
+                             {"M_CO2": (co2, "calculated"), "t_s": storage, "ρ_CO2": self.c("liquid_co2_density")},
+                             co2 * storage.quantity / self.c("liquid_co2_density").quantity, unit="m**3")
+            self.add_sizing("co2_tank", "Liquid CO2 storage tank", tank)
+            heat = self.calc("W_vap", "CO2 vaporiser heater power", "W = M_CO2 · h_vap",
+                             {"M_CO2": (co2, "calculated"), "h_vap": self.c("co2_vaporisation_heat")},
+                             co2 * self.c("co2_vaporisation_heat").quantity, unit="kW")
+            self.add_equipment("-T11", "Refrigerated liquid CO2 storage tank", capacity=tank,
+                               material="carbon steel, insulated")
+            self.add_equipment("-V11", "CO2 vaporiser and gas injection panel (in-line diffusers)",
+                               capacity=co2.to("kg/h"), power=motor_rating(heat * self.c("motor_margin").m),
+                               material="stainless steel")
+            self.add_power("CO2 vaporiser", motor_rating(heat * self.c("motor_margin").m), heat)
+            self.post_dosing.append(("co2_feed", q_p.to("MGD")))
 
     # -- energy -----------------------------------------------------------------------
 
@@ -822,6 +1079,8 @@ class ReverseOsmosis(UnitProcess):
         for key, consumption in self.dosing:
             self.curve_cost("dosing_system", solution_flow(key, consumption),
                             description=f"Dosing skid, {key.replace('_', ' ')}")
+        for curve, capacity in self.post_dosing:
+            self.curve_cost(curve, capacity)
         life = self.c("membrane_life")
         annual = self.calc("C_mem,yr", "Membrane replacement", "C = C_membranes / life",
                            {"C_membranes": (membranes, "calculated", "element cost"), "life": life},
