@@ -5,18 +5,26 @@ filter out of service for backwashing (Ten States Standards). Runs end at the
 maximum run length or when the bed has stored its solids capacity, whichever
 comes first; each wash uses the backwash rate for the wash time plus a
 filter-to-waste period, all from filtered water, and the waste carries the
-solids retained. Small plants get shop-built vertical pressure filters.
+solids retained. Shop-built vertical pressure filters are an option for
+small plants; the filter type and the number of filters are those of the
+lowest installed cost among the valid layouts, so that the cost grows with
+the flow without jumps where the layout changes.
 """
 
 from __future__ import annotations
 
 import math
 
+from ..costing import CurveItem, installed_estimate
 from ..quantities import Q_, Quantity
 from ..stream import Stream
 from .base import UnitProcess, register
 from .reverse_osmosis import motor_rating
 from .ultrafiltration import blower_power
+
+# Layouts tried above the fewest filters that respect the size limits: more, smaller
+# filters cost less where the step to one more filter would otherwise oversize them all.
+EXTRA_FILTERS = 3
 
 
 @register
@@ -29,20 +37,19 @@ class MediaFiltration(UnitProcess):
         q_peak = self.calc("Q_pk", "Design (peak) flow", "Q_pk = PF · Q",
                            {"PF": (Q_(influent.peak_factor, ""), "design", "peak factor"),
                             "Q": (q_avg, "design", "average flow")}, influent.peak_flow, unit="m**3/day")
-        rate = self.c("filtration_rate_potable") if self.ctx.destination == "potable" else self.c("filtration_rate")
+        # Ten States' potable rate is for filters that are the drinking-water barrier; ahead of an RO
+        # (which is that barrier) the filters are membrane pretreatment at the usual rates.
+        ahead_of_ro = "reverse_osmosis.feed_type" in self.ctx.shared
+        rate = (self.c("filtration_rate_potable") if self.ctx.destination == "potable" and not ahead_of_ro
+                else self.c("filtration_rate"))
         area_req = self.calc("A_req", "Filter area in service (one filter out)", "A = Q_pk / v",
                              {"Q_pk": (q_peak, "calculated"), "v": rate}, q_peak / rate.quantity, unit="m**2")
-        self.packaged = q_avg < self.c("packaged_below").quantity
-        if self.packaged:
-            d_max = self.c("max_vessel_diameter")
-            a_max = math.pi / 4 * d_max.quantity**2
-            what = "pressure filters"
-        else:
-            a_max = self.c("max_filter_area")
-            what = "gravity filters"
-        in_service = self.parallel_trains(area_req, a_max, f"{what} in service",
-                                          minimum=int(self.c("min_filters").m) - 1)
+        self.packaged, in_service = self._layout(q_avg, q_peak, area_req,
+                                                 self.ctx.destination == "potable" and not ahead_of_ro)
+        what = "pressure filters" if self.packaged else "gravity filters"
         n = in_service + 1
+        self.calc("N", f"Number of {what}", "N = N_in + 1 (one filter out of service for backwash)",
+                  {"N_in": (Q_(in_service, ""), "calculated", "filters in service of the cheapest layout")}, Q_(n, ""))
         self.trains = n
         a = self.calc("a", "Area of each filter", "a = A / (N − 1)",
                       {"A": (area_req, "calculated"), "N": (Q_(n, ""), "calculated", "filters incl. one in backwash")},
@@ -53,7 +60,8 @@ class MediaFiltration(UnitProcess):
             diameter = self.calc("D", "Pressure filter diameter", "D = √(4a/π)", {"a": (a, "calculated")},
                                  (4 * a / math.pi) ** 0.5, unit="m")
             self.add_sizing("vessel_diameter", "Pressure filter diameter", diameter)
-            self.notes.append(f"{n} vertical pressure filters of {diameter.magnitude:.2f} m diameter (small plant).")
+            self.notes.append(f"{n} vertical pressure filters of {diameter.magnitude:.2f} m diameter, shop-built "
+                              f"({in_service} in service while one backwashes): the lowest installed cost.")
         else:
             self.notes.append(f"{n} gravity dual-media filters of {a.magnitude:.1f} m² "
                               f"({in_service} in service while one backwashes).")
@@ -90,6 +98,60 @@ class MediaFiltration(UnitProcess):
         q_bw = self._backwash(q_avg, n, a, run)
         self._streams(influent, q_avg, q_bw, removal.m)
         self._equipment(q_avg, q_peak, q_bw, n, a, run)
+
+    def _layout(self, q_avg: Quantity, q_peak: Quantity, area: Quantity, potable_barrier: bool) -> tuple[bool, int]:
+        """Filter type and filters in service of the lowest installed cost among the valid layouts."""
+        choice = round(self.c("filter_type").m)
+        kinds = []
+        # Ten States (Water Works 2018, 4.3.2) keeps pressure filters out of drinking-water filtration
+        # except iron and manganese removal: a potable barrier is a gravity filter unless the user says so.
+        if choice == 1 or (choice == 0 and not potable_barrier):
+            kinds.append((True, math.pi / 4 * self.c("max_vessel_diameter").quantity ** 2))
+        if choice != 1:
+            kinds.append((False, self.c("max_filter_area").quantity))
+        fewest = max(1, int(self.c("min_filters").m) - 1)
+        fixed = round(self.c("filters_in_service").m)
+        options = []
+        for pressure, a_max in kinds:
+            n_min = max(fewest, math.ceil((area / a_max).to("").magnitude - 1e-9))
+            for n in ([fixed] if fixed > 0 else range(n_min, n_min + EXTRA_FILTERS + 1)):
+                items = self._items(pressure, n + 1, area / n, q_avg, q_peak)
+                options.append((installed_estimate(self, items, packaged=pressure), pressure, n))
+        cost, pressure, n = min(options)
+        a_max = dict(kinds)[pressure]
+        if area / n > a_max * (1 + 1e-9):
+            self.ctx.warnings.append(f"{self.tag}: {n} filters in service make each {(area / n).to('m**2').magnitude:.1f} m², "
+                                     f"above the practical maximum of {a_max.to('m**2').magnitude:.1f} m²")
+        inputs: dict = {"A": (area, "calculated", "filter area in service"), "type": self.c("filter_type"),
+                        "N_in,set": self.c("filters_in_service")}
+        for kind, label in ((True, "pressure"), (False, "gravity")):
+            costs = [c for c, k, _ in options if k == kind]
+            if costs:
+                inputs[f"C_{label}"] = (Q_(min(costs), "USD"), "cost curves × installation factors",
+                                        f"cheapest {label}-filter layout, installed")
+        self.calc("C_inst,layout", f"Installed cost of the chosen layout ({n} + 1 {'pressure' if pressure else 'gravity'} "
+                  "filters)", "C = min over filter type and N of Σ f_i · C_i(N)", inputs, Q_(cost, "USD"))
+        return pressure, n
+
+    def _pump_kw(self, flow: Quantity, pressure: Quantity) -> Quantity:
+        return motor_rating(flow * pressure / self.c("pump_efficiency").m * self.c("motor_margin").m)
+
+    def _items(self, pressure: bool, n: int, a: Quantity, q_avg: Quantity, q_peak: Quantity) -> list[CurveItem]:
+        """What a layout of ``n`` filters of area ``a`` buys (cost curves of the unit's data file)."""
+        v_bw, t_bw = self.c("backwash_rate").quantity, self.c("backwash_time").quantity
+        bed = n * a * (self.c("anthracite_depth").quantity + self.c("sand_depth").quantity)
+        items = [CurveItem("dual_media", a, n, "media")]
+        if pressure:
+            items += [CurveItem("pressure_vessel_base", Q_(1, ""), n),
+                      CurveItem("pressure_vessel", bed / n, n),
+                      CurveItem("pressure_system", bed),
+                      CurveItem("pump_kw", self._pump_kw(q_peak, self.c("pressure_filter_pressure").quantity), 2)]
+        else:
+            items.append(CurveItem("filter_structure", a, n, "civil"))
+        items += [CurveItem("pump_kw", self._pump_kw(v_bw * a, self.c("backwash_pressure").quantity), 2),
+                  CurveItem("blower", self.c("air_scour_rate").quantity * a, 2),
+                  CurveItem("tank", self.c("backwash_tank_washes").m * v_bw * t_bw * a)]
+        return items
 
     def _run_length(self, influent: Stream, q_avg: Quantity, n: int, a: Quantity, removal: float) -> Quantity:
         max_run = self.c("max_run_length")
@@ -158,7 +220,6 @@ class MediaFiltration(UnitProcess):
                                {"Q": (q_avg, "design"), "P": p_feed, "η_p": eta_p, "η_m": eta_m},
                                q_avg * p_feed.quantity / (eta_p.m * eta_m.m), unit="kW")
             motor = motor_rating(q_peak * p_feed.quantity / eta_p.m * margin)
-            self.feed_pump_flow = q_peak.to("L/s")
             self.add_equipment("-P01", f"Filter feed pump, {p_feed.quantity.to('bar').magnitude:g} bar", quantity=2,
                                standby=1, capacity=q_peak.to("m**3/h"), power=motor, material="AISI 316 stainless steel")
             self.add_power("Filter feed pumps", motor * 2, w_feed)
@@ -176,7 +237,6 @@ class MediaFiltration(UnitProcess):
                           "t_bw": self.c("backwash_time"), "a": (a, "calculated"), "P": p_bw, "η_p": eta_p,
                           "η_m": eta_m}, pumped * p_bw.quantity / (eta_p.m * eta_m.m), unit="kW")
         bw_motor = motor_rating(q_pump * p_bw.quantity / eta_p.m * margin)
-        self.bw_pump_flow = q_pump.to("L/s")
         self.add_equipment("-P02", "Backwash pump", quantity=2, standby=1, capacity=q_pump, power=bw_motor,
                            material="ductile iron / AISI 316 impeller")
         self.add_power("Backwash pumps", bw_motor * 2, w_bw)
@@ -194,7 +254,6 @@ class MediaFiltration(UnitProcess):
                            "t_air": self.c("air_scour_time")},
                           p_air * (self.washes * self.c("air_scour_time").quantity).to(""), unit="kW")
         blower_motor = motor_rating(p_air * eta_m.m * margin)
-        self.air_flow = air
         self.add_equipment("-B01", "Air scour blower (rotary lobe)", quantity=2, standby=1, capacity=air,
                            power=blower_motor, material="cast iron, acoustic enclosure")
         self.add_power("Air scour blowers", blower_motor * 2, w_air)
@@ -209,22 +268,23 @@ class MediaFiltration(UnitProcess):
                            material="HDPE / FRP" if self.packaged else "reinforced concrete")
 
     def cost(self) -> None:
+        assert self.influent is not None
         n = int(self.sizing["filters"].quantity.magnitude)
         a = self.sizing["filter_area"].quantity
-        media = self.curve_cost("dual_media", a, count=n, category="media",
-                                description="Dual media, initial charge")
-        if self.packaged:
-            per_vessel = self.bed_volume / n
-            self.curve_cost("pressure_vessel", per_vessel, count=n, description="Pressure filter vessels")
-            self.curve_cost("pressure_system", self.bed_volume,
-                            description="Pressure filter piping, valves, instruments and controls")
-            self.curve_cost("pump", self.feed_pump_flow, count=2, description="Filter feed pumps")
-        else:
-            self.curve_cost("filter_structure", a, count=n, category="civil",
-                            description="Gravity filter structures, underdrains, piping and valves")
-        self.curve_cost("pump", self.bw_pump_flow, count=2, description="Backwash pumps")
-        self.curve_cost("blower", self.air_flow, count=2, description="Air scour blowers")
-        self.curve_cost("tank", self.sizing["backwash_tank"].quantity, description="Backwash water tank")
+        q_avg, q_peak = self.influent.flow, self.influent.peak_flow
+        names = {"dual_media": "Dual media, initial charge", "pressure_vessel": "Pressure filter vessels",
+                 "pressure_vessel_base": "Pressure filter vessels, base cost per vessel",
+                 "pressure_system": "Pressure filter piping, valves, instruments and controls",
+                 "filter_structure": "Gravity filter structures, underdrains, piping and valves",
+                 "blower": "Air scour blowers", "tank": "Backwash water tank"}
+        pumps = iter(["Filter feed pumps", "Backwash pumps"] if self.packaged else ["Backwash pumps"])
+        media = Q_(0.0, "USD")
+        for item in self._items(self.packaged, n, a, q_avg, q_peak):
+            label = next(pumps) if item.curve == "pump_kw" else names[item.curve]
+            cost = self.curve_cost(item.curve, item.capacity, count=item.count, category=item.category,
+                                   description=label)
+            if item.category == "media":
+                media = cost
         life = self.c("media_life")
         annual = self.calc("C_media,yr", "Media top-up and replacement", "C = C_media / life",
                            {"C_media": (media, "calculated"), "life": life}, media / life.quantity, unit="USD/year")
