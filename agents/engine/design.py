@@ -546,14 +546,17 @@ def _compliance(effluent: Stream, targets: dict[str, Target], warnings: list[str
         high = float(t.max.m_as(unit)) if t.max is not None else None
         eps = 1e-9
         met = (low is None or value >= low * (1 - eps) - eps) and (high is None or value <= high * (1 + eps) + eps)
-        margins: list[tuple[float, Quantity]] = []
-        if high is not None and t.max is not None:
-            margins.append(((high - value) / high if high > 0 else (0.0 if value <= 0 else -1.0), t.max))
-        if low is not None and t.min is not None:
-            margins.append(((value - low) / abs(low) if low != 0 else (0.0 if value >= 0 else -1.0), t.min))
-        # For a range, the limit reported is the bound the water is closest to (or beyond).
-        margin, limit = min(margins, key=lambda m: m[0])
-        items.append(ComplianceItem(param, c.to(unit), limit.to(unit), t.kind, met, margin, t.source))
+        margins: list[float] = []
+        if high is not None:
+            margins.append((high - value) / high if high > 0 else (0.0 if value <= 0 else -1.0))
+        if low is not None:
+            margins.append((value - low) / abs(low) if low != 0 else (0.0 if value >= 0 else -1.0))
+        # For a range, the margin is the one to the bound the water is closest to (or beyond).
+        margin = min(margins)
+        limit = t.max if t.max is not None else t.min
+        assert limit is not None
+        items.append(ComplianceItem(param, c.to(unit), limit.to(unit), t.kind, met, margin, t.source,
+                                    low=t.min.to(unit) if t.min is not None else None))
     return items
 
 

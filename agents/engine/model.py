@@ -21,11 +21,12 @@ class ComplianceItem:
 
     parameter: str
     effluent: Quantity
-    limit: Quantity
-    kind: str  # "max" (effluent ≤ limit) or "min" / "range" for pH and the like
+    limit: Quantity  # the maximum ("max", "range"), or the minimum when there is only one ("min")
+    kind: str  # "max" (effluent ≤ limit), "min" (effluent ≥ limit) or "range" (low ≤ effluent ≤ limit, pH)
     met: bool
-    margin: float  # fraction of the limit left (positive) or exceeded (negative)
+    margin: float  # fraction of the nearer bound left (positive) or exceeded (negative)
     source: str  # where the limit comes from (destination default + its source, or the user)
+    low: Quantity | None = None  # the lower bound ("min" and "range"; None for "max")
 
 
 @dataclass

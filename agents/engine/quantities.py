@@ -411,7 +411,10 @@ def qjson(q: pint.Quantity, unit: str | None = None, digits: int = 6) -> dict[st
 def round_sig(x: float, digits: int = 6) -> float:
     if x == 0 or not math.isfinite(x):
         return x
-    return round(x, digits - 1 - int(math.floor(math.log10(abs(x)))))
+    try:
+        return round(x, digits - 1 - int(math.floor(math.log10(abs(x)))))
+    except OverflowError:  # near the largest float, rounding to tens of digits overflows
+        return x
 
 
 def fmt(q: pint.Quantity, unit: str | None = None, digits: int = 3) -> str:

@@ -45,6 +45,7 @@ def design_to_json(design: "Design", currency: str | None = None) -> dict[str, A
         "streams": [s.to_json() for s in design.streams],
         "influent": design.influent.to_json(),
         "effluent": design.effluent.to_json(),
+        "process": _process_json(design),
         "compliance": [_compliance_json(c) for c in design.compliance],
         "balance": {k: round_sig(float(v), 4) for k, v in design.balance.items()},
         "sludge": _sludge_json(costs, rate, cur),
@@ -57,6 +58,37 @@ def design_to_json(design: "Design", currency: str | None = None) -> dict[str, A
         "details": _plain(design.extra),
         "calculations": design.log.to_json(),
         "warnings": list(design.warnings),
+    }
+
+
+def _process_json(design: "Design") -> dict[str, Any]:
+    """How the plant was solved: the client's water, what returns to the head, the sludge-line choice."""
+    x = design.extra
+    recycle = x.get("recycle", {})
+    sludge = x.get("sludge_line")
+    blending = x.get("blending")
+    returned_flow = recycle.get("returned_flow")
+    return {
+        "raw_influent": raw_influent(design).to_json(),
+        "returned": {
+            "flow": qjson(returned_flow, "m3/d") if returned_flow is not None else {"value": 0.0, "unit": "m3/d"},
+            "streams": list(recycle.get("returned_streams", [])),
+            "passes": recycle.get("passes", 1),
+            "converged": bool(recycle.get("converged", True)),
+        },
+        "sludge_line": None if sludge is None else {
+            "decision": sludge["decision"], "reason": sludge["reason"],
+            "dry_solids": qjson(sludge["dry_solids"], "kg/d"),
+            "solids_fraction": round_sig(float(sludge["solids_fraction"].m_as("")), 6),
+            "units": list(sludge["units"]),
+        },
+        "blending": None if blending is None else {
+            "fraction": round_sig(float(blending["fraction"].m_as("")), 6), "note": blending["note"],
+            "bypass": blending["bypass"],
+        },
+        "targets": {k: _plain(t) for k, t in x.get("targets", {}).items()},
+        "feed_flow": qjson(x["feed_flow"], "m3/d") if x.get("feed_flow") is not None else None,
+        "notes": list(x.get("notes", [])),
     }
 
 
@@ -122,6 +154,7 @@ def _compliance_json(c: "ComplianceItem") -> dict[str, Any]:
         "label": PARAMETERS[c.parameter][1] if c.parameter in PARAMETERS else c.parameter,
         "effluent": qjson(c.effluent),
         "limit": qjson(c.limit),
+        "low": qjson(c.low) if c.low is not None else None,
         "kind": c.kind,
         "met": bool(c.met),
         "margin": {"value": round_sig(float(c.margin) * 100, 4), "unit": "%"},
@@ -248,15 +281,27 @@ def _quality_line(stream: Stream) -> str:
     return ", ".join(parts) or "no quality data"
 
 
+def raw_influent(design: "Design") -> Stream:
+    """The water the client sends to the plant (S1), before any returned stream joins it."""
+    raw = design.extra.get("raw_influent")
+    return raw if isinstance(raw, Stream) else design.influent
+
+
 def _basis_section(design: "Design") -> list[str]:
     ctx = design.ctx
-    inf = design.influent
+    raw = raw_influent(design)
     out = ["Design basis", "------------"]
     sector = ctx.sector + (f" / {ctx.subsector}" if ctx.subsector else "")
     out.append(f"  Sector: {sector}    Destination: {ctx.destination}")
-    out.append(f"  Flow: {fmt(inf.flow, 'm3/d')} average, {fmt(inf.peak_flow, 'm3/d')} peak "
-               f"(peak factor {inf.peak_factor:.2g})")
-    out.append(f"  Influent: {_quality_line(inf)}")
+    out.append(f"  Flow: {fmt(raw.flow, 'm3/d')} average, {fmt(raw.peak_flow, 'm3/d')} peak "
+               f"(peak factor {raw.peak_factor:.2g})")
+    out.append(f"  Influent: {_quality_line(raw)}")
+    ids = set(design.extra.get("recycle", {}).get("returned_streams", []))
+    returned = [s for s in design.streams if s.id in ids]
+    if returned:
+        names = ", ".join(f"{s.id} {s.kind} from {s.source}" for s in returned)
+        out.append(f"  Returned to the head of the plant: {fmt(design.influent.flow - raw.flow, 'm3/d')} ({names}); "
+                   f"the first unit treats {fmt(design.influent.flow, 'm3/d')}: {_quality_line(design.influent)}")
     if ctx.targets:
         out.append("  Targets: " + ", ".join(_target_text(k, v, design.extra.get("targets", {}).get(k))
                                            for k, v in ctx.targets.items()))
@@ -327,12 +372,11 @@ def _compliance_section(design: "Design") -> list[str]:
         out.append("  No targets were set.")
         return out
     out.append(f"  {'Parameter':<24} {'Effluent':>14} {'Limit':>16} {'Met':>4} {'Margin':>8}")
-    targets = design.extra.get("targets", {})
     for c in design.compliance:
-        limit = ("≥ " if c.kind == "min" else "≤ " if c.kind == "max" else "") + fmt(c.limit)
-        target = targets.get(c.parameter)
-        if c.kind == "range" and getattr(target, "min", None) is not None and getattr(target, "max", None) is not None:
-            limit = f"{fmt(target.min)} – {fmt(target.max)}"
+        if c.kind == "range" and c.low is not None:
+            limit = f"{fmt(c.low)} – {fmt(c.limit)}"
+        else:
+            limit = ("≥ " if c.kind == "min" else "≤ ") + fmt(c.limit)
         out.append(f"  {_label(c.parameter):<24} {fmt(c.effluent):>14} {limit:>16} {'yes' if c.met else 'NO':>4} "
                    f"{c.margin:>+8.0%}")
     met = sum(1 for c in design.compliance if c.met)

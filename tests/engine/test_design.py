@@ -111,15 +111,16 @@ def test_each_target_is_checked_against_the_treated_water(name):
             assert c.margin == pytest.approx((c.limit - c.effluent).magnitude / c.limit.magnitude, abs=1e-9)
 
 
-def test_a_range_reports_the_bound_the_water_is_closest_to():
+def test_a_range_reports_both_bounds_and_the_margin_to_the_nearer():
     d = designed("brackish_to_drinking")
     ph = next(c for c in d.compliance if c.parameter == "ph")
     assert ph.kind == "range"
     value = ph.effluent.magnitude
     low, high = 6.5, 9.5  # Directive (EU) 2020/2184 via destinations.yaml
-    nearer = low if (value - low) / low < (high - value) / high else high
-    assert ph.limit.magnitude == nearer
+    assert ph.low is not None and (ph.low.magnitude, ph.limit.magnitude) == (low, high)
+    assert ph.margin == pytest.approx(min((value - low) / low, (high - value) / high))
     assert ph.met == (low <= value <= high)
+    assert all(c.low is None for c in d.compliance if c.kind == "max")
 
 
 # -- the examples an engineer would check first -------------------------------------------------

@@ -288,3 +288,36 @@ def test_a_real_design_follows_the_contract_in_json_and_text():
                                                                                      rel=1e-5)
     text = design_to_text(d)
     assert all(u.tag in text for u in d.units)
+
+
+def test_the_design_basis_is_the_clients_water_and_the_returned_streams_are_stated_apart():
+    from agents.engine.design import design
+
+    # The example's client flow is 20,000 m3/d; filtrate and supernatant returned from the sludge
+    # line make the first unit treat more than that, and the design basis must not show that sum.
+    d = design(Path(__file__).resolve().parents[2] / "examples" / "municipal_20000.json")
+    raw, head = d.extra["raw_influent"], d.influent
+    assert raw.flow.m_as("m**3/day") == pytest.approx(20_000) and head.flow > raw.flow
+    text = design_to_text(d)
+    basis = text.split("Treatment train")[0]
+    assert "Flow: 20,000 m3/d average" in basis
+    assert "Returned to the head of the plant" in basis
+    data = design_to_json(d)
+    process = data["process"]
+    assert process["raw_influent"]["id"] == "S1" and process["raw_influent"]["flow"]["value"] == pytest.approx(20_000)
+    # What returned in the last pass matches what the head was given within the recycle tolerance
+    # (3e-4 of the plant flow, train_rules.yaml).
+    assert process["returned"]["flow"]["value"] == pytest.approx(head.flow.m_as("m**3/day") - 20_000, abs=6)
+    assert process["returned"]["streams"] and all(s in {x["id"] for x in data["streams"]} for s in process["returned"]["streams"])
+    assert process["sludge_line"]["decision"] == d.extra["sludge_line"]["decision"]
+    assert process["targets"]["bod"]["kind"] == "max" and process["notes"] == d.extra["notes"]
+    jsonschema.validate(data, json.loads(SCHEMA.read_text(encoding="utf-8")))
+
+
+def test_a_range_target_shows_both_bounds_in_json_and_text():
+    from agents.engine.design import design
+
+    d = design(Path(__file__).resolve().parents[2] / "examples" / "brackish_to_drinking.json")
+    ph = next(c for c in design_to_json(d)["compliance"] if c["parameter"] == "ph")
+    assert (ph["kind"], ph["low"]["value"], ph["limit"]["value"]) == ("range", 6.5, 9.5)  # Directive (EU) 2020/2184
+    assert "6.5 – 9.5" in design_to_text(d)
