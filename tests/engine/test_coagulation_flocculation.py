@@ -46,7 +46,11 @@ def test_ferric_chloride_forms_hydroxide_floc_consumes_alkalinity_and_adds_chlor
         "effluent.chloride": (f"{(1000 + 327.8) / 10004.88} kg/m3", 1e-3),
     })
     assert unit.generated["tss"].to("kg/day").magnitude > 339
-    assert unit.ctx_for_test.shared["coagulation"] == {"tag": "U-101", "coagulant": "ferric_chloride"}
+    shared = unit.ctx_for_test.shared["coagulation"]
+    assert (shared["tag"], shared["coagulant"]) == ("U-101", "ferric_chloride")
+    # The separation downstream is told the floc it must take: 339.4 kg/d in 10,004.88 m3/d = 33.93 mg/L.
+    assert shared["solids"].to("mg/L").magnitude == pytest.approx(339.44 / 10.00488, rel=1e-3)
+    assert "tp" not in unit.effluent.quality
 
 
 def test_alum_on_a_low_alkalinity_water_gets_caustic_make_up():
@@ -77,3 +81,48 @@ def test_a_dose_override_changes_the_chemistry_and_not_the_tanks():
     assert more.generated["tss"] > base.generated["tss"]
     assert more.sizing["flocculation_volume"].quantity == base.sizing["flocculation_volume"].quantity
     assert more.criteria.used["coagulant_dose"].overridden and not more.criteria.used["polymer_dose"].overridden
+
+
+SECONDARY = dict(tss=100, tp=7, alkalinity=200, tds=800, chloride=100)
+
+
+def test_the_metal_dose_for_a_tp_limit_follows_the_molar_ratio_in_co_precipitation():
+    # Mixed liquor with 100 mg/L of biological solids at 0.015 g P/g (M&E 5th ed. Ch. 8): 1.5 mg/L of the 7 mg/L TP is
+    # in biomass, 5.5 mg/L soluble. TP limit 2 mg/L: leave 0.5 · 2 = 1.0 mg/L soluble (the rest for the effluent
+    # solids), so 4.5 mg/L P = 0.1453 mmol/L is precipitated at Fe:P = 2 mol/mol (M&E 5th ed. Ch. 6: 1.5–2.5):
+    # Fe 0.2906 mmol/L → FeCl3 0.2906 · 162.2 = 47.14 mg/L, 117.8 mg/L of 40 % solution → 1,178 kg/d.
+    # Floc: FePO4 0.1453 · 150.82 = 21.91 + Fe(OH)3 of the excess iron 0.1453 · 106.87 = 15.53 → 37.44 mg/L (374.4 kg/d).
+    # TDS: 47.14 · (106.35 − 0.4917 · 183.06)/162.2 = +4.75 for the chloride, − 4.5 · 94.97/30.97 = −13.80 of phosphate.
+    case = UnitCase("coagulation_flocculation", make_stream("10000 m3/d", peak_factor=1.5, **SECONDARY),
+                    targets={"tp": "2 mg/L"}, context={"shared": {"biosolids": {"tp": 0.015}}})
+    unit = check_unit(case, {
+        "calc.S_P": ("5.5 mg/L", 1e-9), "calc.S_P,t": ("1.0 mg/L", 1e-9), "calc.D": ("47.14 mg/L", 1e-3),
+        "calc.P_chem": ("4.5 mg/L", 1e-9), "calc.X_chem": ("374.4 kg/d", 1e-3), "calc.ΔTDS": ("-9.051 mg/L", 1e-3),
+        "chemical.ferric_chloride": ("1178.4 kg/d", 1e-3),
+    })
+    # TP stays in the water (now particulate); the separator downstream takes the 4.5 mg/L bound in the floc.
+    assert unit.effluent.quality["tp"].magnitude == pytest.approx(7 * 10000 / unit.effluent.flow.magnitude, rel=1e-9)
+    assert unit.ctx_for_test.shared["coagulation"]["tp"].to("mg/L").magnitude == pytest.approx(4.498, rel=1e-3)
+    # The dosing equipment is sized for the larger of the jar-test dose and the average: 50/0.4 · 10 = 1,250 kg/d.
+    assert unit.sizing["coagulant_mass_rate"].quantity.to("kg/day").magnitude == pytest.approx(1250, rel=1e-9)
+
+
+def test_no_metal_salt_when_the_biomass_takes_up_the_phosphorus():
+    # 0.08 g P/g on 100 mg/L of solids holds 8 mg/L ≥ the 7 mg/L TP: nothing is soluble, nothing to precipitate.
+    case = UnitCase("coagulation_flocculation", make_stream("10000 m3/d", peak_factor=1.5, **SECONDARY),
+                    targets={"tp": "2 mg/L"}, context={"shared": {"biosolids": {"tp": 0.08}}})
+    unit = check_unit(case, {"calc.D": ("0 mg/L", 0), "calc.P_chem": ("0 mg/L", 0)})
+    assert [c.key for c in unit.chemicals] == ["polymer"]
+    assert any("biomass takes up the phosphorus" in n for n in unit.notes)
+
+
+def test_ahead_of_a_physical_chemical_separation_the_coagulation_dose_is_the_floor():
+    # No biology upstream: all 7 mg/L TP counted soluble; limit 1 mg/L → leave 0.5 mg/L, precipitate 6.5 mg/L:
+    # 6.5/30.97 · 2 · 162.2 = 68.09 mg/L FeCl3 > the 50 mg/L coagulation dose, so the P dose governs.
+    case = UnitCase("coagulation_flocculation", make_stream("10000 m3/d", peak_factor=1.5, **SECONDARY),
+                    targets={"tp": "1 mg/L"})
+    check_unit(case, {"calc.D_P": ("68.09 mg/L", 1e-3), "calc.D": ("68.09 mg/L", 1e-3), "calc.P_chem": ("6.5 mg/L", 1e-9)})
+    # Without a TP limit the 50 mg/L dose still binds 50/162.2/2 · 30.97 = 4.773 mg/L of P.
+    plain = check_unit(UnitCase("coagulation_flocculation", make_stream("10000 m3/d", peak_factor=1.5, **SECONDARY)),
+                       {"calc.P_chem": ("4.773 mg/L", 1e-3)})
+    assert "D_P" not in {r.id.split(".", 1)[1] for r in plain.log.records}

@@ -105,3 +105,27 @@ def test_large_flows_use_several_clarifiers_within_the_maximum_diameter():
     unit = check_unit(case, {})
     assert unit.trains >= 5
     assert unit.sizing["diameter"].quantity <= Q_(40.0, "m")
+
+
+def test_co_precipitated_floc_settles_with_the_biomass_and_takes_its_phosphorus():
+    # Ferric dosed ahead of the clarifier (M&E 5th ed. Ch. 6): 40 mg/L of floc holding 4.5 mg/L P joins 100 mg/L of
+    # biological solids (0.3 g BOD, 1.1 g COD, 0.015 g P per g). Effluent TSS 15 of 140 mg/L → f = 0.89286 settles.
+    # The biological ratios apply to the biomass only: BOD 40 − f · 0.3 · 100 = 13.21 (counting the floc as biomass
+    # would give 40 − 0.3 · 125 = 2.5); COD 140 − f · 110 = 41.79; TP = 7 − f · (1.5 + 4.5) = 1.643, i.e. 1.0 mg/L
+    # soluble + 15 mg/L of solids at 6/140 g P/g = 0.643 mg/L particulate.
+    shared = {"biosolids": {"bod": 0.3, "cod": 1.1, "tn": 0.08, "tp": 0.015},
+              "coagulation": {"tag": "CFL-101", "coagulant": "ferric_chloride", "solids": Q_(40, "mg/L"),
+                              "tp": Q_(4.5, "mg/L")}}
+    case = UnitCase("secondary_clarifier", make_stream("10000 m3/d", peak_factor=1.5, tss=140, bod=40, cod=140, tp=7),
+                    context={"shared": shared})
+    unit = check_unit(case, {"calc.TSS_bio": ("100 mg/L", 1e-9), "effluent.bod": ("13.214 mg/L", 1e-4),
+                             "effluent.cod": ("41.786 mg/L", 1e-4), "effluent.tp": ("1.6429 mg/L", 1e-4)})
+    assert "coagulation" not in unit.ctx_for_test.shared  # used up here, not passed to a filter downstream
+
+
+def test_a_parameter_the_solids_cannot_hold_is_not_removed_below_zero():
+    # 0.02 g P/g on 1,000 mg/L of solids would be 20 mg/L, more than the 12 mg/L TP: all of it is particulate and
+    # leaves in the settled share, 12 · (1 − 15/1,000) → the effluent keeps 12 · 0.015 = 0.18 mg/L.
+    case = UnitCase("secondary_clarifier", make_stream("1000 m3/d", tss=1000, tp=12),
+                    context={"shared": {"biosolids": {"tp": 0.02}}})
+    check_unit(case, {"effluent.tp": ("0.18 mg/L", 1e-6)})

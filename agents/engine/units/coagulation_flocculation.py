@@ -12,16 +12,22 @@ consumes alkalinity (caustic soda makes up a shortfall) and changes the TDS by
 the anion added minus the dried-residue equivalent of the bicarbonate
 consumed (0.4917·HCO3⁻, Standard Methods 1030 E). It removes nothing itself.
 
-``dose_chemicals`` is shared with the DAF's in-line conditioning. A unit that
-conditions the water records ``ctx.shared["coagulation"]`` (its tag and
-coagulant) so the separation downstream applies its with-chemicals removals.
+Phosphate precipitates with the metal (FePO4, AlPO4) at a metal-to-P molar
+ratio; where the plant has a TP limit the dose is set by it (see
+``phosphorus_plan``). ``dose_chemicals`` is shared with the DAF's in-line
+conditioning. A unit that conditions the water records
+``ctx.shared["coagulation"]`` (its tag, coagulant, the floc concentration
+``solids`` and the phosphorus bound in it ``tp``) so the separation downstream
+applies its with-chemicals removals and takes the floc and its P
+(``chemical_removals`` for clarifiers and DAF).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
-from ..criteria import load_data
+from ..criteria import Criterion, load_data
 from ..quantities import Q_, Quantity
 from ..stream import PARAMETERS, WATER_DENSITY, Stream
 from .base import UnitProcess, register
@@ -44,16 +50,32 @@ class Coagulant:
     name: str
     molar_mass: float  # g/mol of the salt as dosed
     precipitate: str
-    precipitate_mass: float  # g of hydroxide per mol of salt
     hco3: int  # mol HCO3⁻ consumed per mol of salt
     anion: str  # stream parameter the anion adds to
     anion_mass: float  # g of anion per mol of salt
+    metal: str
+    metals: int  # mol of metal per mol of salt
+    hydroxide_mass: float  # g of metal hydroxide per mol of metal
+    phosphate: str
+    phosphate_mass: float  # g of metal phosphate per mol of P
 
 
 COAGULANTS = {
-    1: Coagulant("ferric_chloride", "FeCl3", 162.20, "Fe(OH)3", 106.87, 3, "chloride", 3 * 35.45),
-    2: Coagulant("aluminium_sulfate", "Al2(SO4)3·14H2O", 594.4, "Al(OH)3", 2 * 78.00, 6, "sulfate", 3 * 96.06),
+    1: Coagulant("ferric_chloride", "FeCl3", 162.20, "Fe(OH)3", 3, "chloride", 3 * 35.45, "Fe", 1, 106.87,
+                 "FePO4", 150.82),
+    2: Coagulant("aluminium_sulfate", "Al2(SO4)3·14H2O", 594.4, "Al(OH)3", 6, "sulfate", 3 * 96.06, "Al", 2, 78.00,
+                 "AlPO4", 121.95),
 }
+P_MOLAR_MASS = 30.97
+# Phosphate leaves the dissolved solids when it precipitates: 94.97 g PO4 per mol P.
+PO4_MOLAR_MASS = 94.97
+
+
+@dataclass(frozen=True)
+class PhosphorusPlan:
+    dose: Quantity  # mg/L of the pure salt dosed on average
+    capacity_dose: Quantity  # mg/L the dosing equipment is sized for
+    precipitated: Quantity  # mg/L of P bound in the floc
 
 
 def coagulant_of(unit: UnitProcess) -> Coagulant:
@@ -63,6 +85,73 @@ def coagulant_of(unit: UnitProcess) -> Coagulant:
                                  "ferric chloride is used.")
         choice = 1
     return COAGULANTS[choice]
+
+
+def phosphorus_plan(unit: UnitProcess, influent: Stream, coag: Coagulant) -> PhosphorusPlan:
+    """The coagulant dose and the phosphorus it precipitates (Metcalf & Eddy 5th ed., Ch. 6, chemical P removal).
+
+    Metal salts bind orthophosphate as FePO4 or AlPO4, but compete with their
+    own hydroxide, so more metal than the 1:1 stoichiometry is dosed: a molar
+    ratio of 1.5–2.5 mol metal per mol of P removed. Only soluble P
+    precipitates: the P already in biomass (``ctx.shared["biosolids"]`` of an
+    upstream biological unit) is particulate. With a TP limit the unit doses
+    for it: the soluble residual is a share of the limit, the rest is left to
+    the particulate P of the effluent solids. Into mixed liquor
+    (co-precipitation) the metal is dosed for phosphorus only; elsewhere the
+    coagulation dose is the floor.
+    """
+    criterion = unit.c("coagulant_dose")
+    tp = influent.get("tp")
+    if tp is None:
+        return PhosphorusPlan(criterion.quantity, criterion.quantity, Q_(0.0, "mg/L"))
+    shared = unit.ctx.shared
+    ratio, s_min = unit.c("p_molar_ratio"), unit.c("min_residual_soluble_p")
+    salt_per_metal = Q_(coag.molar_mass / coag.metals, "g/mol")
+    r_bio = float(shared.get("biosolids", {}).get("tp", 0.0))
+    tss = influent.get("tss", 0.0)
+    soluble = unit.calc("S_P", "Soluble phosphorus reaching the coagulant", "S_P = TP − min(TP, r_P · TSS)",
+                        {"TP": (tp, "influent"),
+                         "r_P": (Q_(r_bio, ""), "upstream biological unit", "g P per g of the biological solids"),
+                         "TSS": (tss, "influent")}, tp - min(tp, tss * r_bio), unit="mg/L")
+    dose = criterion.quantity
+    capacity = dose
+    limit = unit.ctx.target("tp")
+    coprecipitation = "biosolids" in shared
+    if limit is not None and not criterion.overridden:
+        share = unit.c("residual_soluble_p_share")
+        s_target = unit.calc("S_P,t", "Soluble phosphorus to leave", "S_P,t = max(S_P,min, f · TP_limit)",
+                             {"S_P,min": s_min, "f": share, "TP_limit": (limit, "target")},
+                             max(s_min.quantity, share.m * limit), unit="mg/L")
+        dose_p = unit.calc("D_P", f"{coag.name} dose for phosphorus (as the pure salt)",
+                           "D_P = β · max(0, S_P − S_P,t) / M_P · M_salt / n_metal",
+                           {"β": ratio, "S_P": (soluble, "calculated"), "S_P,t": (s_target, "calculated"),
+                            "M_P": (Q_(P_MOLAR_MASS, "g/mol"), STOICHIOMETRY),
+                            "M_salt / n_metal": (salt_per_metal, STOICHIOMETRY, f"g {coag.name} per mol {coag.metal}")},
+                           ratio.m * max(soluble - s_target, Q_(0.0, "mg/L")) / Q_(P_MOLAR_MASS, "g/mol")
+                           * salt_per_metal, unit="mg/L")
+        if coprecipitation:
+            dose = unit.calc("D", "Coagulant dose (co-precipitation: for phosphorus only)", "D = D_P",
+                             {"D_P": (dose_p, "calculated")}, dose_p, unit="mg/L")
+            if dose.magnitude > 0:
+                unit.notes.append(f"{coag.metal}:P molar ratio {ratio.m:g} on {(soluble - s_target).magnitude:.2f} mg/L "
+                                  "of soluble P, dosed into the mixed liquor (co-precipitation); the precipitate "
+                                  "settles with the biological sludge.")
+        else:
+            dose = unit.calc("D", "Coagulant dose", "D = max(D_coag, D_P)",
+                             {"D_coag": criterion, "D_P": (dose_p, "calculated")}, max(criterion.quantity, dose_p),
+                             unit="mg/L")
+        capacity = max(criterion.quantity, dose)
+        if dose.magnitude <= 0:
+            unit.notes.append("The biomass takes up the phosphorus: no metal salt is needed on average; the dosing "
+                              "equipment stays as a trim for peaks.")
+    metal = dose / salt_per_metal
+    bound = unit.calc("P_chem", "Phosphorus bound in the floc", "P_chem = min(D / (M_salt / n_metal) / β · M_P, S_P − S_P,min)",
+                      {"D": (dose, "design", "coagulant dose as the pure salt"), "β": ratio,
+                       "M_salt / n_metal": (salt_per_metal, STOICHIOMETRY), "M_P": (Q_(P_MOLAR_MASS, "g/mol"), STOICHIOMETRY),
+                       "S_P": (soluble, "calculated"), "S_P,min": s_min},
+                      max(min(metal / ratio.m * Q_(P_MOLAR_MASS, "g/mol"), soluble - s_min.quantity), Q_(0.0, "mg/L")),
+                      unit="mg/L")
+    return PhosphorusPlan(dose.to("mg/L"), capacity.to("mg/L"), bound)
 
 
 def dose_chemicals(unit: UnitProcess, influent: Stream, purpose: str) -> Stream:
@@ -75,28 +164,37 @@ def dose_chemicals(unit: UnitProcess, influent: Stream, purpose: str) -> Stream:
     coag = coagulant_of(unit)
     chemicals = load_data("chemicals")["chemicals"]
     q = influent.flow
-    dose = unit.c("coagulant_dose")
+    plan = phosphorus_plan(unit, influent, coag)
+    dose = plan.dose
+    dose_in = (dose, "design", "coagulant dose as the pure salt")
     active = chemicals[coag.key]["active_fraction"]
-    coag_product = unit.add_chemical(coag.key, f"{purpose}: coagulant ({coag.name})", dose.quantity / active, q)
+    coag_product = unit.add_chemical(coag.key, f"{purpose}: coagulant ({coag.name})", dose / active, q) \
+        if dose.magnitude > 0 else None
+    # The dosing equipment is sized on the design dose, the chemical bill on the average dose.
+    unit.coagulant_capacity = (plan.capacity_dose / active * q).to("kg/day")
     polymer = unit.add_chemical("polymer", f"{purpose}: flocculant aid", unit.c("polymer_dose").quantity, q)
 
-    ratio = coag.precipitate_mass / coag.molar_mass
-    precipitate = unit.calc("X_chem", f"Chemical floc formed ({coag.precipitate})",
-                            "X_chem = D · r_ppt · Q",
-                            {"D": dose, "r_ppt": (Q_(ratio, ""), STOICHIOMETRY,
-                                                  f"g {coag.precipitate} per g {coag.name}: "
-                                                  f"{coag.precipitate_mass:g}/{coag.molar_mass:g}"),
+    # Each mol of P precipitated takes one mol of metal as phosphate; the rest forms hydroxide.
+    metal = (dose / Q_(coag.molar_mass / coag.metals, "g/mol")).to("mmol/L")
+    n_p = (plan.precipitated / Q_(P_MOLAR_MASS, "g/mol")).to("mmol/L")
+    precipitate = unit.calc("X_chem", f"Chemical floc formed ({coag.phosphate} and {coag.precipitate})",
+                            f"X_chem = [n_P · M_{coag.phosphate} + (n_{coag.metal} − n_P) · M_{coag.precipitate}] · Q",
+                            {"n_P": (n_p, "calculated", "P precipitated"),
+                             f"n_{coag.metal}": (metal, STOICHIOMETRY, f"{coag.metal} dosed"),
+                             f"M_{coag.phosphate}": (Q_(coag.phosphate_mass, "g/mol"), STOICHIOMETRY),
+                             f"M_{coag.precipitate}": (Q_(coag.hydroxide_mass, "g/mol"), STOICHIOMETRY),
                              "Q": (q, "design", "average flow")},
-                            dose.quantity * ratio * q, unit="kg/day")
+                            (n_p * Q_(coag.phosphate_mass, "g/mol")
+                             + (metal - n_p) * Q_(coag.hydroxide_mass, "g/mol")) * q, unit="kg/day")
     floc = unit.calc("X", "Solids added to the water (hydroxide floc and polymer)", "X = X_chem + P · Q",
                      {"X_chem": (precipitate, "calculated"), "P": unit.c("polymer_dose"), "Q": (q, "design", "average flow")},
                      precipitate + unit.c("polymer_dose").quantity * q, unit="kg/day")
 
     k_alk = coag.hco3 * CACO3_EQUIVALENT / coag.molar_mass
     alk_used = unit.calc("Alk_c", "Alkalinity consumed (as CaCO3)", "Alk_c = D · n_HCO3 · 50.04 / M_coag",
-                         {"D": dose, "n_HCO3": (Q_(coag.hco3, ""), STOICHIOMETRY, "mol HCO3⁻ per mol coagulant"),
+                         {"D": dose_in, "n_HCO3": (Q_(coag.hco3, ""), STOICHIOMETRY, "mol HCO3⁻ per mol coagulant"),
                           "M_coag": (Q_(coag.molar_mass, "g/mol"), STOICHIOMETRY)},
-                         dose.quantity * k_alk, unit="mg/L")
+                         dose * k_alk, unit="mg/L")
     caustic = Q_(0.0, "mg/L")
     alk_in = influent.get("alkalinity")
     alk_out: Quantity | None = None
@@ -124,23 +222,27 @@ def dose_chemicals(unit: UnitProcess, influent: Stream, purpose: str) -> Stream:
     hco3 = coag.hco3 * HCO3_MOLAR_MASS / coag.molar_mass
     naoh_tds = SODIUM_MOLAR_MASS / NAOH_MOLAR_MASS + HCO3_RESIDUE * HCO3_MOLAR_MASS / NAOH_MOLAR_MASS
     d_tds = unit.calc("ΔTDS", "TDS change from the chemicals",
-                      "ΔTDS = D · (m_anion − 0.4917 · m_HCO3) / M_coag + D_NaOH · (22.99 + 0.4917 · 61.02) / 40.00",
-                      {"D": dose, "m_anion": (Q_(coag.anion_mass, "g/mol"), STOICHIOMETRY, f"{coag.anion} added"),
+                      "ΔTDS = D · (m_anion − 0.4917 · m_HCO3) / M_coag + D_NaOH · (22.99 + 0.4917 · 61.02) / 40.00"
+                      " − P_chem · 94.97 / 30.97",
+                      {"D": dose_in, "m_anion": (Q_(coag.anion_mass, "g/mol"), STOICHIOMETRY, f"{coag.anion} added"),
                        "m_HCO3": (Q_(coag.hco3 * HCO3_MOLAR_MASS, "g/mol"), STOICHIOMETRY, "bicarbonate consumed"),
                        "M_coag": (Q_(coag.molar_mass, "g/mol"), STOICHIOMETRY),
-                       "D_NaOH": (caustic, "calculated", "caustic soda dose as NaOH")},
-                      dose.quantity * (anion - HCO3_RESIDUE * hco3) + caustic * naoh_tds, unit="mg/L")
+                       "D_NaOH": (caustic, "calculated", "caustic soda dose as NaOH"),
+                       "P_chem": (plan.precipitated, "calculated", "phosphate precipitated")},
+                      dose * (anion - HCO3_RESIDUE * hco3) + caustic * naoh_tds
+                      - plan.precipitated * PO4_MOLAR_MASS / P_MOLAR_MASS, unit="mg/L")
 
     # The chemicals arrive as solutions; their water joins the flow.
+    coag_mass = coag_product.consumption if coag_product is not None else Q_(0.0, "kg/day")
     water = unit.calc("Q_chem", "Water added with the chemical solutions", "Q_chem = M_c/ρ_c + M_p/(c_p·ρ_w) + M_NaOH/ρ_NaOH",
-                      {"M_c": (coag_product.consumption, "calculated", "coagulant solution"),
+                      {"M_c": (coag_mass, "calculated", "coagulant solution"),
                        "ρ_c": unit.c("coagulant_solution_density"),
                        "M_p": (polymer.consumption, "calculated", "polymer product"), "c_p": unit.c("polymer_solution"),
                        "ρ_w": (WATER_DENSITY, "physical constant"),
                        "M_NaOH": ((caustic * q).to("kg/day") / chemicals["sodium_hydroxide"]["active_fraction"],
                                   "calculated", "caustic solution"),
                        "ρ_NaOH": (CAUSTIC_DENSITY, "product data sheets (50 % NaOH)")},
-                      coag_product.consumption / unit.c("coagulant_solution_density").quantity
+                      coag_mass / unit.c("coagulant_solution_density").quantity
                       + polymer.consumption / (unit.c("polymer_solution").m * WATER_DENSITY)
                       + (caustic * q).to("kg/day") / chemicals["sodium_hydroxide"]["active_fraction"] / CAUSTIC_DENSITY,
                       unit="m**3/day")
@@ -158,11 +260,48 @@ def dose_chemicals(unit: UnitProcess, influent: Stream, purpose: str) -> Stream:
         changes["tds"] = ((influent.mass_flow("tds") + added) / q_out).to("mg/L")
         unit.generated["tds"] = unit.generated.get("tds", Q_(0.0, "kg/day")) + added
     if influent.get(coag.anion) is not None:
-        changes[coag.anion] = ((influent.mass_flow(coag.anion) + dose.quantity * anion * q) / q_out).to("mg/L")
+        changes[coag.anion] = ((influent.mass_flow(coag.anion) + dose * anion * q) / q_out).to("mg/L")
     if alk_out is not None:
         changes["alkalinity"] = alk_out * dilution
-    unit.ctx.shared["coagulation"] = {"tag": unit.tag, "coagulant": coag.key}
+    # The separation downstream takes the floc, and the P bound in it, in the share of solids it removes.
+    unit.ctx.shared["coagulation"] = {"tag": unit.tag, "coagulant": coag.key,
+                                      "solids": (floc / q_out).to("mg/L"),
+                                      "tp": plan.precipitated * dilution}
     return influent.derive(flow=q_out, **changes)
+
+
+def chemical_removals(unit: UnitProcess, feed: Stream, coagulation: dict[str, Any],
+                      tss_removal: Criterion) -> dict[str, Quantity]:
+    """Colour and phosphorus removed with the floc by the separation after a coagulant (clarifier or DAF).
+
+    Colour: the with-chemicals removal criterion of the separator. TP: the
+    better of the typical with-chemicals removal (which counts the particulate
+    P of a raw water) and the stoichiometric one, the precipitated P leaving
+    in the share of solids the separator removes (Metcalf & Eddy 5th ed., Ch. 6).
+    """
+    changes: dict[str, Quantity] = {}
+    color = feed.get("color")
+    if color is not None:
+        r_c = unit.c("color_removal_chemical")
+        changes["color"] = unit.calc("Colour_e", "Colour after coagulation and separation", "Colour_e = Colour · (1 − R_c)",
+                                     {"Colour": (color, "feed"), "R_c": r_c}, color * (1 - r_c.m))
+        unit.removals["color"] = r_c.m
+    tp = feed.get("tp")
+    if tp is not None:
+        r_tp = unit.c("tp_removal_chemical")
+        inputs: dict[str, Any] = {"TP": (tp, "feed"), "R_TP": r_tp}
+        equation = "TP_e = TP · (1 − R_TP)"
+        value = tp * (1 - r_tp.m)
+        bound = coagulation.get("tp")
+        if bound is not None:
+            inputs.update({"R_TSS": tss_removal, "P_chem": (bound, coagulation.get("tag", ""), "P bound in the floc")})
+            equation = "TP_e = min[TP · (1 − R_TP), TP − R_TSS · P_chem]"
+            value = min(value, tp - tss_removal.m * bound)
+        changes["tp"] = unit.calc("TP_e", "Total phosphorus after coagulation and separation", equation, inputs,
+                                  max(value, Q_(0.0, "mg/L")), unit="mg/L")
+        if tp.magnitude > 0:
+            unit.removals["tp"] = 1.0 - (changes["tp"] / tp).to("").magnitude
+    return changes
 
 
 @register
@@ -233,12 +372,12 @@ class CoagulationFlocculation(UnitProcess):
                           "with the alkalinity consumed (check by jar test).")
 
     def _dosing_equipment(self) -> None:
-        coag = next(c for c in self.chemicals if c.key in ("ferric_chloride", "aluminium_sulfate"))
         polymer = next(c for c in self.chemicals if c.key == "polymer")
         rho = self.c("coagulant_solution_density").quantity
-        feed = self.calc("q_c", "Coagulant solution feed rate", "q_c = M_c / ρ_c",
-                         {"M_c": (coag.consumption, "calculated"), "ρ_c": self.c("coagulant_solution_density")},
-                         coag.consumption / rho, unit="L/hour")
+        feed = self.calc("q_c", "Coagulant solution feed rate (design)", "q_c = M_c / ρ_c",
+                         {"M_c": (self.coagulant_capacity, "calculated", "coagulant product at the design dose"),
+                          "ρ_c": self.c("coagulant_solution_density")},
+                         self.coagulant_capacity / rho, unit="L/hour")
         day_tank = self.calc("V_dt", "Coagulant day tank volume", "V_dt = q_c · t_dt",
                              {"q_c": (feed, "calculated"), "t_dt": self.c("day_tank_storage")},
                              feed * self.c("day_tank_storage").quantity, unit="m**3")
@@ -247,7 +386,7 @@ class CoagulationFlocculation(UnitProcess):
                                "ρ_w": (WATER_DENSITY, "physical constant")},
                               polymer.consumption / (self.c("polymer_solution").m * WATER_DENSITY), unit="L/hour")
         self.add_sizing("coagulant_feed", "Coagulant solution feed rate", feed)
-        self.add_sizing("coagulant_mass_rate", "Coagulant product mass rate", coag.consumption, "kg/hour")
+        self.add_sizing("coagulant_mass_rate", "Coagulant product mass rate (design)", self.coagulant_capacity, "kg/hour")
         self.add_sizing("polymer_mass_rate", "Polymer product mass rate", polymer.consumption, "kg/hour")
         pump = self.c("dosing_pump_power").quantity
         self.add_equipment("-03", f"Coagulant day tank {day_tank.magnitude:.2f} m3", quantity=1, capacity=day_tank,

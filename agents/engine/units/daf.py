@@ -9,16 +9,19 @@ requirement on Q + R and the solids-loading requirement, both at peak flow.
 Removals depend on chemical conditioning: a coagulation unit upstream
 (``ctx.shared["coagulation"]``, consumed here because the floc leaves with
 the float) or the DAF's own in-line dosing gives the with-chemicals removals;
-otherwise the plain ones apply. The float carries
+otherwise the plain ones apply (with chemicals the floc also takes colour and
+the precipitated phosphorus). The float carries
 the removed TSS and FOG at the float's dry-solids fraction.
 """
 
 from __future__ import annotations
 
+from typing import Any
+
 from ..quantities import Q_, Quantity
 from ..stream import WATER_DENSITY, Stream
 from .base import UnitProcess, register
-from .coagulation_flocculation import dose_chemicals
+from .coagulation_flocculation import chemical_removals, dose_chemicals
 from .equalization import pump_power
 from .grit_chamber import ATMOSPHERE, GRAVITY
 from .oil_water_separator import interpolate
@@ -53,6 +56,7 @@ class DissolvedAirFlotation(UnitProcess):
     def _condition(self, influent: Stream, q_peak: Quantity) -> Stream:
         # The conditioning is used up by the first separation after it: the floc leaves here.
         upstream = self.ctx.shared.pop("coagulation", None)
+        self.coagulation: dict[str, Any] = upstream or {}
         if upstream:
             self.conditioned = "upstream"
             self.notes.append(f"Feed conditioned by {upstream['tag']} ({upstream['coagulant'].replace('_', ' ')}); "
@@ -66,7 +70,7 @@ class DissolvedAirFlotation(UnitProcess):
             self.add_sizing("flocculation_tube", "In-line flocculation tube / tank volume", tube)
             self.notes.append("In-line coagulant and polymer dosing ahead of a flocculation tube; with-chemicals removals apply.")
             conditioned = dose_chemicals(self, influent, "DAF in-line conditioning")
-            self.ctx.shared.pop("coagulation", None)
+            self.coagulation = self.ctx.shared.pop("coagulation", None) or {}
             return conditioned
         self.conditioned = ""
         self.notes.append("No chemical conditioning; plain-flotation removals apply.")
@@ -134,9 +138,8 @@ class DissolvedAirFlotation(UnitProcess):
             if feed.get(key) is not None:
                 changes[key] = feed.get(key) * (1 - r.m)
                 self.removals[key] = r.m
-        if chem and feed.get("tp") is not None:
-            changes["tp"] = feed.get("tp") * (1 - self.c("tp_removal_chemical").m)
-            self.removals["tp"] = self.c("tp_removal_chemical").m
+        if chem:
+            changes.update(chemical_removals(self, feed, self.coagulation, r_tss))
         tss_in, fog_in = feed.get("tss", 0.0), feed.get("fog", 0.0)
         tss_out, fog_out = tss_in * (1 - r_tss.m), fog_in * (1 - r_fog.m)
         if feed.get("fog") is not None:

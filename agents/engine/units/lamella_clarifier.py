@@ -4,7 +4,8 @@ The plates multiply the settling area: the projected plate area A_p = Q_p / v
 carries the surface loading, and a plate pack of plates L long at angle θ and
 spacing p covers only A_p · p / (L · cos θ · sin θ) of plan. Used after
 coagulation-flocculation (with-chemicals removals, when
-``ctx.shared["coagulation"]`` is set) or after a biofilm reactor (plain
+``ctx.shared["coagulation"]`` is set: the floc removes colour and the
+precipitated phosphorus settles with it) or after a biofilm reactor (plain
 removals).
 """
 
@@ -15,6 +16,7 @@ import math
 from ..quantities import Q_, Quantity
 from ..stream import Stream
 from .base import UnitProcess, register
+from .coagulation_flocculation import chemical_removals
 from .equalization import pump_power
 
 
@@ -55,9 +57,8 @@ class LamellaClarifier(UnitProcess):
             if influent.get(key) is not None:
                 changes[key] = influent.get(key) * (1 - r_bod)
                 self.removals[key] = r_bod
-        if chem and influent.get("tp") is not None:
-            changes["tp"] = influent.get("tp") * (1 - self.c("tp_removal_chemical").m)
-            self.removals["tp"] = self.c("tp_removal_chemical").m
+        if chem:
+            changes.update(chemical_removals(self, influent, upstream, self.c("tss_removal_chemical")))
         if chem:
             self.notes.append(f"Coagulated feed ({upstream['tag']}); with-chemicals removals apply.")
         else:

@@ -10,7 +10,10 @@ there is no return flow, so solids loading does not govern.
 
 Settled solids leave as waste sludge at the underflow concentration; BOD,
 COD, N and P fall with them by the ratios the biological unit reported
-(``ctx.shared["biosolids"]``) or this unit's defaults.
+(``ctx.shared["biosolids"]``, per g of biological solids) or this unit's
+defaults. A coagulant dosed ahead of the clarifier (``ctx.shared["coagulation"]``,
+consumed here) adds floc that settles in the same share and carries the
+precipitated phosphorus: effluent TP = soluble P + P of the effluent solids.
 """
 
 from __future__ import annotations
@@ -135,9 +138,17 @@ class SecondaryClarifier(UnitProcess):
         tss_e = self.calc("TSS_e", "Effluent TSS", "TSS_e = min(TSS_e,design, TSS_in)",
                           {"TSS_e,design": self.c("effluent_tss"), "TSS_in": (tss_in, "influent")}, tss_e, unit="mg/L")
         removal = (1.0 - (tss_e / tss_in).to("").magnitude) if tss_in.magnitude > 0 else 0.0
-        settled = tss_in - tss_e
         changes: dict[str, Quantity | None] = {}
         ratios = shared.get("biosolids", {})
+        # Chemical floc dosed ahead of the clarifier (co-precipitation) settles with the biomass; it carries
+        # the precipitated phosphorus but none of the BOD, COD or N the biological ratios describe.
+        coag = shared.pop("coagulation", None) or {}
+        floc = coag.get("solids", Q_(0.0, "mg/L"))
+        tss_bio = self.calc("TSS_bio", "Biological solids in the feed", "TSS_bio = max(0, TSS_in − X_chem)",
+                            {"TSS_in": (tss_in, "influent"),
+                             "X_chem": (floc, coag.get("tag", "none"), "chemical floc from the coagulation upstream")},
+                            max(tss_in - floc, Q_(0.0, "mg/L")), unit="mg/L")
+        f_q = Q_(removal, "")
         for p, criterion in SOLIDS_PARAMETERS.items():
             c_in = influent.get(p)
             if c_in is None:
@@ -147,11 +158,17 @@ class SecondaryClarifier(UnitProcess):
             else:
                 r_p = self.c(criterion)
             ratio_value = r_p[0].magnitude if isinstance(r_p, tuple) else r_p.m
-            changes[p] = self.calc(f"{p.upper()}_e", f"Effluent {p.upper()} after settling the solids",
-                                   f"{p.upper()}_e = max(0, {p.upper()}_in − r·(TSS_in − TSS_e))",
-                                   {f"{p.upper()}_in": (c_in, "influent"), "r": r_p, "TSS_in": (tss_in, "influent"),
-                                    "TSS_e": (tss_e, "calculated")},
-                                   max(c_in - ratio_value * settled, Q_(0.0, "mg/L")), unit="mg/L")
+            name = p.upper()
+            inputs = {f"{name}_in": (c_in, "influent"), "r": r_p, "TSS_bio": (tss_bio, "calculated"),
+                      "f": (f_q, "calculated", "share of the solids settled, 1 − TSS_e/TSS_in")}
+            particulate = tss_bio * ratio_value
+            equation = f"{name}_e = {name}_in − f · min({name}_in, r·TSS_bio)"
+            if p == "tp" and coag:
+                inputs["P_chem"] = (coag["tp"], coag["tag"], "phosphorus precipitated in the floc")
+                particulate = particulate + coag["tp"]
+                equation = f"{name}_e = {name}_in − f · min({name}_in, r·TSS_bio + P_chem)"
+            changes[p] = self.calc(f"{name}_e", f"Effluent {name} after settling the solids", equation, inputs,
+                                   c_in - removal * min(c_in, particulate), unit="mg/L")
             if c_in.magnitude > 0:
                 self.removals[p] = 1.0 - (changes[p] / c_in).to("").magnitude
         if influent.get("turbidity") is not None:
