@@ -31,6 +31,10 @@ class DesignContext:
     sector: str = "industrial"
     subsector: str | None = None
     design_temperature: Sourced = field(default_factory=lambda: Sourced(Q_(20.0, "degC"), "default"))
+    # Above sea level: aeration (oxygen saturation, blower inlet pressure) depends on it. The
+    # design fills it from the location; units run on their own get the site of M&E Example 8-3.
+    site_elevation: Sourced = field(default_factory=lambda: Sourced(
+        Q_(500.0, "m"), "default: the 500 m site of Metcalf & Eddy, 5th ed. (2014), Example 8-3"))
     # Economics (filled from the location and the user's inputs by the design; these
     # defaults only serve units run on their own, e.g. in unit tests).
     electricity_price: Sourced = field(default_factory=lambda: Sourced(Q_(0.12, "USD/kWh"), "default"))

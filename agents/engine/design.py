@@ -218,6 +218,9 @@ class _Designer:
                 raise DesignError(f"unit type {t!r} is not available in this engine "
                                   f"(available: {', '.join(sorted(UNIT_TYPES))})")
         self.targets_q = {p: t.max for p, t in r.targets.items() if t.max is not None}
+        # UF fluxes differ by feed (AWWA M53): secondary effluent fouls most, seawater pretreatment next.
+        self.uf_feed_type = ("wastewater" if r.kind == "wastewater"
+                             else "seawater" if r.water_source == "seawater" else "fresh")
         self.main_tags = self._tags(candidate.units, 101)
         # Filter backwash of a wastewater plant goes back to the head, where a clarifier (or
         # flotation, or the MBR) takes its solids to the sludge; without one the solids
@@ -235,12 +238,15 @@ class _Designer:
             overrides={k: dict(v) for k, v in r.overrides.items()},
             targets=dict(self.targets_q),
             destination=r.destination, sector=r.sector, subsector=r.subsector,
-            design_temperature=r.design_temperature, electricity_price=r.electricity_price,
+            design_temperature=r.design_temperature, site_elevation=r.site_elevation,
+            electricity_price=r.electricity_price,
             labour_cost=r.labour_cost, sludge_disposal_price=r.sludge_disposal_price,
             discount_rate=r.discount_rate, plant_life=r.plant_life, language=r.language,
         )
         if self.candidate.ro_feed_type:
             ctx.shared["reverse_osmosis.feed_type"] = self.candidate.ro_feed_type
+        if "ultrafiltration" in self.candidate.units:
+            ctx.shared["ultrafiltration.feed_type"] = self.uf_feed_type
         return ctx
 
     def raw_influent(self, scale: float) -> Stream:

@@ -365,6 +365,7 @@ class Location(_Model):
     labour_cost: QuantityValue | None = None
     temperature: QuantityValue | None = None
     sludge_disposal_price: QuantityValue | None = None
+    elevation: QuantityValue | None = None
 
     @field_validator("country", mode="before")
     @classmethod
@@ -404,6 +405,18 @@ class Location(_Model):
         if not 0.0 <= q.magnitude <= 45.0:
             raise QuantityError(f"location.temperature: the design water temperature must be between 0 and 45 °C "
                                 f"(got {fmt(q)})")
+        return q
+
+
+    @field_validator("elevation", mode="before")
+    @classmethod
+    def _elevation(cls, v: Any) -> Quantity | None:
+        if v is None:
+            return None
+        q = _parse(v, "m", "location.elevation").to("m")
+        # The Dead Sea shore (−430 m) to the highest cities with treatment plants (El Alto, about 4,150 m).
+        if not -450.0 <= q.magnitude <= 5000.0:
+            raise QuantityError(f"location.elevation: the site elevation must be between −450 and 5,000 m (got {fmt(q)})")
         return q
 
 
@@ -848,6 +861,7 @@ class Resolved:
     electricity_price: Sourced
     labour_cost: Sourced
     design_temperature: Sourced
+    site_elevation: Sourced  # m above sea level
     sludge_disposal_price: Sourced
     discount_rate: Sourced
     plant_life: Sourced
@@ -906,6 +920,7 @@ def _resolve(req: Requirements) -> Resolved:
     labour = located("labour_cost", "USD/year", req.location.labour_cost, "Operator cost")
     climate = located("design_temperature", "degC", req.location.temperature, "Design water temperature")
     sludge = located("sludge_disposal_price", "USD/t", req.location.sludge_disposal_price, "Sludge disposal price")
+    elevation = located("elevation", "m", req.location.elevation, "Site elevation")
     discount = (Sourced(req.economics.discount_rate, "user (economics)") if req.economics.discount_rate is not None
                 else Sourced(Q_(0.08, "dimensionless"), "Default real discount rate 8 %/year (US EPA (2021), Guidelines "
                              "for Preparing Economic Analyses, Ch. 6 reviews 3–7 % social rates; 8 % is a typical "
@@ -1065,7 +1080,7 @@ def _resolve(req: Requirements) -> Resolved:
         boiler_pressure=boiler_pressure, boiler_class=boiler_class,
         country=country, country_name=entry["name"]["en"], city=req.location.city, currency=currency,
         electricity_price=electricity, labour_cost=labour, design_temperature=design_t,
-        sludge_disposal_price=sludge, discount_rate=discount, plant_life=life,
+        site_elevation=elevation, sludge_disposal_price=sludge, discount_rate=discount, plant_life=life,
         exchange_rates=dict(req.economics.exchange_rates), overrides=req.overrides,
         forced_train=list(req.forced_train) if req.forced_train else None, language=req.language,
         notes=notes, _values=values,

@@ -266,6 +266,19 @@ def test_a_forced_train_is_designed_and_checked_against_the_targets():
     assert "forced_train" in d.choice_reason
 
 
+def test_the_units_get_the_site_elevation_and_the_uf_feed_type_from_the_design():
+    req = load_requirements(EXAMPLES / "seawater_ro_10000.json").model_dump(mode="json")
+    req["location"] = {**(req.get("location") or {}), "elevation": "120 m"}
+    req["forced_train"] = ["ultrafiltration", "cartridge_filtration", "reverse_osmosis"]
+    d = design(req)
+    assert d.ctx.site_elevation.quantity.to("m").magnitude == 120
+    assert d.ctx.shared["ultrafiltration.feed_type"] == "seawater"
+    assert d.units[0].feed_type == "seawater"
+    wastewater = load_requirements(EXAMPLES / "textile_reuse.json").model_dump(mode="json")
+    wastewater["forced_train"] = ["bar_screen", "equalization", "mbbr", "secondary_clarifier", "ultrafiltration"]
+    assert design(wastewater).ctx.shared["ultrafiltration.feed_type"] == "wastewater"
+
+
 def test_the_cost_report_currency_follows_the_request():
     d = design(EXAMPLES / "dairy_to_sewer.json", currency="usd")
     assert d.costs.currency == "USD"

@@ -273,12 +273,23 @@ def test_the_country_sets_prices_and_climate_unless_the_client_does():
     assert r.currency == "EUR"
 
 
-def test_a_country_without_an_exchange_rate_reports_in_usd_and_says_so():
-    r = load_requirements(minimal(location={"country": "EG"})).resolved()
-    if r.currency == "EGP":
-        pytest.skip("the costing module has a rate for EGP now")
-    assert r.currency == "USD"
-    assert any("EGP" in n for n in r.notes)
+def test_egypt_and_morocco_report_in_their_own_currency():
+    # currencies.yaml: 2024 averages of the central banks' rates (EGP floated in March 2024).
+    for country, currency in (("EG", "EGP"), ("MA", "MAD")):
+        r = load_requirements(minimal(location={"country": country})).resolved()
+        assert r.currency == currency and not any(currency in n for n in r.notes)
+
+
+def test_the_site_elevation_comes_from_the_country_unless_the_client_gives_it():
+    # locations.yaml: Mexico City at about 2,240 m; no country: the 500 m site of M&E 5th ed. Example 8-3.
+    r = load_requirements(minimal(location={"country": "MX"})).resolved()
+    assert r.site_elevation.quantity.to("m").magnitude == 2240 and "Mexico" in r.site_elevation.source
+    assert load_requirements(minimal()).resolved().site_elevation.quantity.to("m").magnitude == 500
+    r = load_requirements(minimal(location={"country": "MX", "elevation": "1500 ft"})).resolved()
+    assert r.site_elevation.quantity.to("m").magnitude == pytest.approx(457.2)  # 1500 × 0.3048
+    assert r.site_elevation.source == "user (location)"
+    with pytest.raises(RequirementsError, match="between −450 and 5,000 m"):
+        load_requirements(minimal(location={"elevation": "9000 m"}))
 
 
 def test_economics_defaults_and_percentages():
