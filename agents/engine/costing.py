@@ -157,6 +157,11 @@ def installed_estimate(unit: "UnitProcess", items: Iterable[CurveItem], *, packa
     return total
 
 
+def installed_cost(unit: "UnitProcess") -> float:
+    """Installed cost (USD of the cost year) of what a run unit bought, as the plant estimate computes it."""
+    return sum(_mag(i.cost, _USD) * installation_factor(unit.type, i.category, unit.packaged)[0] for i in unit.capex_items)
+
+
 def capital_recovery_factor(rate: float, years: float) -> float:
     """CRF = i(1+i)^n / ((1+i)^n − 1); 1/n when the rate is zero."""
     if rate == 0:

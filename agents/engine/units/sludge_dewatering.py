@@ -6,13 +6,21 @@ sludge stream) and the side stream the centrate/filtrate (kind ``filtrate``)
 returned to the plant head. Machines are sized on the throughput while they
 run: the daily load times 168 h over the weekly operating hours, against
 each machine's solids and hydraulic limits (or, for belt presses, the
-loadings per metre of belt).
+loadings per metre of belt). The machines run one shift until a set number
+of them is busy; larger loads lengthen the hours (up to around the clock)
+before more machines are added, so the machine count and cost never fall
+as the load grows. A standby machine is installed above a solids load;
+below it a single machine with a week of sludge storage is the practice.
+A holding tank ahead of the machines stores the sludge while they are off.
 """
 
 from __future__ import annotations
 
 import math
+from dataclasses import replace
 
+from ..calc import CalcLog
+from ..costing import installed_cost
 from ..quantities import Q_, Quantity
 from ..stream import Stream
 from .base import UnitProcess, register
@@ -32,13 +40,14 @@ class SludgeDewatering(UnitProcess):
 
     def size(self, influent: Stream) -> None:
         s_f = influent.mass_flow("tss")
-        self.kind = self._type(s_f)
+        self.kind = self._type(influent)
         cake_solids = self.c(f"{self.kind}_cake_solids")
         if feed_is_thick_enough(self, influent, cake_solids):
             self.kind = "bypassed"
             self.effluent = influent.derive(kind="cake" if s_f.magnitude > 0 else influent.kind, name="Sludge (not dewatered)")
             return
-        hours, t_op = self._operating_hours(s_f)
+        hours, t_op = self._operating_hours(s_f, influent.flow)
+        self.add_sizing("operating_hours", "Weekly operating hours of the machines", hours)
         self.add_sizing("feed_solids", "Feed dry solids", s_f, "kg/day")
         self.add_sizing("feed_flow", "Feed sludge flow", influent.flow, "m**3/day")
         solids_rate = self.calc("S_h", "Solids throughput while running", "S_h = S_f · 168 h / t_op",
@@ -73,28 +82,92 @@ class SludgeDewatering(UnitProcess):
                           f"{centrate.name.lower()} {centrate.flow.to('m**3/day').magnitude:.1f} m3/d with "
                           f"{centrate.mass_flow('tss').to('kg/day').magnitude:.0f} kg/d of solids returns to the plant head.")
 
-    def _type(self, s_f: Quantity) -> str:
+    def _type(self, influent: Stream) -> str:
         choice = round(self.c("machine_type").m)
         if choice in TYPES:
             return TYPES[choice]
-        limit = self.c("centrifuge_above")
-        kind = "centrifuge" if s_f > limit.quantity else "screw_press"
-        self.notes.append(f"{NAMES[kind].capitalize()} chosen for {s_f.to('kg/day').magnitude:,.0f} kg DS/d "
-                          f"({'above' if kind == 'centrifuge' else 'up to'} {limit.quantity.to('kg/day').magnitude:,.0f} kg DS/d).")
+        s_f, limit = influent.mass_flow("tss"), self.c("centrifuge_above")
+        if s_f > limit.quantity:
+            self.notes.append(f"Decanter centrifuges for {s_f.to('kg/day').magnitude:,.0f} kg DS/d (screw presses "
+                              f"up to {limit.quantity.to('kg/day').magnitude:,.0f} kg DS/d).")
+            return "centrifuge"
+        # Up to the limit both machines are valid: the one that costs less installed, which keeps the
+        # cost continuous where screw presses give way to centrifuges.
+        costs = {kind: Q_(installed_cost(self._alternative(influent, code)), "USD")
+                 for code, kind in ((1, "centrifuge"), (3, "screw_press"))}
+        kind = min(costs, key=lambda k: costs[k].magnitude)
+        self.calc("C_inst,type", f"Installed cost of the cheaper machine ({NAMES[kind]})",
+                  "C = min(C_inst,screw press, C_inst,centrifuge) for S_f ≤ S_centrifuge",
+                  {"C_inst,screw press": (costs["screw_press"], "this unit designed with screw presses"),
+                   "C_inst,centrifuge": (costs["centrifuge"], "this unit designed with centrifuges"),
+                   "S_f": (s_f, "calculated", "feed dry solids"), "S_centrifuge": limit},
+                  costs[kind])
+        self.notes.append(f"{NAMES[kind].capitalize()} chosen for {s_f.to('kg/day').magnitude:,.0f} kg DS/d: "
+                          f"{costs[kind].magnitude:,.0f} USD installed against "
+                          f"{max(c.magnitude for c in costs.values()):,.0f} USD for the other machine.")
         return kind
 
-    def _operating_hours(self, s_f: Quantity) -> tuple[Quantity, object]:
+    def _alternative(self, influent: Stream, code: int) -> "SludgeDewatering":
+        """This unit designed with one machine type, in a scratch context (its records and warnings are dropped)."""
+        own = {**self.ctx.overrides.get(self.type, {}), "machine_type": code}
+        ctx = replace(self.ctx, log=CalcLog(), warnings=[], criteria_sets={}, shared=dict(self.ctx.shared),
+                      overrides={**self.ctx.overrides, self.type: own})
+        unit = SludgeDewatering(ctx, self.tag)
+        unit.run(influent)
+        return unit
+
+    def _machine_limits(self) -> tuple[Quantity, Quantity | None]:
+        """Largest solids and hydraulic throughput of one machine of the chosen kind while it runs."""
+        if self.kind == "centrifuge":
+            return self.c("centrifuge_max_solids").quantity, self.c("centrifuge_max_flow").quantity
+        if self.kind == "belt_press":
+            width = self.c("max_belt_width").quantity
+            return width * self.c("belt_solids_loading").quantity, width * self.c("belt_hydraulic_loading").quantity
+        return self.c("screw_press_max_solids").quantity, None
+
+    def _operating_hours(self, s_f: Quantity, q_f: Quantity) -> tuple[Quantity, object]:
         """Weekly operating hours and how to cite them in the calculation records."""
         hours = self.c("operating_hours")
-        limit = self.c("continuous_above")
-        if hours.overridden or s_f <= limit.quantity:
+        if hours.overridden:
             return hours.quantity.to("h"), hours
-        self.notes.append(f"Machines run around the clock: {s_f.to('kg/day').magnitude:,.0f} kg DS/d is above "
-                          f"{limit.quantity.to('kg/day').magnitude:,.0f} kg DS/d.")
-        t = self.calc("t_op", "Weekly operating hours (continuous operation for a large solids load)",
-                      "t_op = 168 h when S_f > S_continuous",
-                      {"S_f": (s_f, "calculated", "feed dry solids"), "S_continuous": limit}, WEEK, unit="h")
+        n = self.c("shift_machines")
+        s_max, q_max = self._machine_limits()
+        # Hours at which N machines of the largest size carry the weekly load.
+        needed = s_f * WEEK / (n.m * s_max)
+        if q_max is not None:
+            needed = max(needed, q_f * WEEK / (n.m * q_max))
+        needed = needed.to("h")
+        if needed <= hours.quantity:
+            return hours.quantity.to("h"), hours
+        t = self.calc("t_op", "Weekly operating hours (longer hours before more machines)",
+                      "t_op = min(168 h, max(t_shift, 168 h · S_f / (N · S_max), 168 h · Q_f / (N · Q_max)))",
+                      {"t_shift": hours, "S_f": (s_f, "calculated", "feed dry solids"), "N": n,
+                       "S_max": (s_max, "criteria", "largest solids throughput of one machine"),
+                       "Q_f": (q_f, "calculated", "feed flow"),
+                       "Q_max": (q_max if q_max is not None else Q_(float("inf"), "m**3/hour"), "criteria",
+                                 "largest hydraulic throughput of one machine")},
+                      min(WEEK, needed), unit="h")
+        if t >= WEEK:
+            self.notes.append(f"Machines run around the clock: {s_f.to('kg/day').magnitude:,.0f} kg DS/d is more than "
+                              f"{n.m:g} machines carry on {hours.quantity.magnitude:g} h a week.")
+        else:
+            self.notes.append(f"Machines run {t.magnitude:.0f} h a week (extra shifts) rather than more than "
+                              f"{n.m:g} machines on {hours.quantity.magnitude:g} h.")
         return t, (t, "calculated", "weekly operating hours")
+
+    def _standby(self, s_f: Quantity) -> int:
+        """Standby machines: above a solids load; a small plant has one machine and a week of sludge storage."""
+        limit = self.c("standby_above")
+        spare = max(0, round(self.c("standby_machines").m)) if s_f > limit.quantity else 0
+        self.calc("N_sb", "Standby machines", "N_sb = N_standby if S_f > S_standby else 0",
+                  {"S_f": (s_f, "calculated", "feed dry solids"), "S_standby": limit,
+                   "N_standby": self.c("standby_machines")}, Q_(spare, ""))
+        if not spare:
+            self.notes.append(f"No standby machine for {s_f.to('kg/day').magnitude:,.0f} kg DS/d (up to "
+                              f"{limit.quantity.to('kg/day').magnitude:,.0f} kg DS/d): the machine runs "
+                              f"{self.sizing['operating_hours'].quantity.magnitude:.0f} h a week and catches up "
+                              f"after a breakdown from the holding tank.")
+        return spare
 
     def _size_machines(self, solids_rate: Quantity, flow_rate: Quantity) -> None:
         if self.kind == "centrifuge":
@@ -136,7 +209,8 @@ class SludgeDewatering(UnitProcess):
                          wash_rate * hours / Q_(7, "day"), unit="m**3/day")
 
     def _common_equipment(self, solids_rate: Quantity, flow_rate: Quantity, hours: Quantity) -> None:
-        n, spare = self.trains, max(0, round(self.c("standby_machines").m))
+        n = self.trains
+        spare = self.spare = self._standby(self.sizing["feed_solids"].quantity)
         run = (hours / WEEK).to("dimensionless").magnitude
         q_each = self.sizing["machine_flow"].quantity
         if self.kind == "centrifuge":
@@ -179,13 +253,35 @@ class SludgeDewatering(UnitProcess):
             installed, running = installed + 2 * p_wash, running + p_wash
         self.add_power(f"{NAMES[self.kind].capitalize()}s, feed pumps, conveyors and polymer unit (while running)",
                        installed, running * run)
+        self._holding_tank(spare)
         if self.packaged:
             self.notes.append("Packaged screw press(es) for a small plant.")
+
+    def _holding_tank(self, spare: int) -> None:
+        """Mixed tank that holds the sludge while the machines are off (and through a repair without a standby)."""
+        assert self.influent is not None
+        t = self.c("holding_time" if spare else "holding_time_single")
+        volume = self.calc("V_hold", "Sludge holding tank volume", "V = Q_f · t_hold",
+                           {"Q_f": (self.influent.flow, "calculated", "feed sludge flow"), "t_hold": t},
+                           self.influent.flow * t.quantity, unit="m**3")
+        limit = self.c("max_holding_tank")
+        tanks = math.ceil((volume / limit.quantity).to("").magnitude - 1e-9)
+        self.calc("N_hold", "Sludge holding tanks", "N = ⌈V / V_max⌉", {"V": (volume, "calculated"), "V_max": limit},
+                  Q_(tanks, ""))
+        each = (volume / tanks).to("m**3")
+        mixer = self.calc("P_mix", "Holding tank mixer power (each tank)", "P = w · V_each",
+                          {"w": self.c("holding_mixing_power"), "V_each": (each, "calculated")},
+                          self.c("holding_mixing_power").quantity * each, unit="kW")
+        self.add_sizing("holding_volume", "Sludge holding tank volume (all tanks)", volume)
+        self.add_equipment("-06", f"Sludge holding tank, {each.magnitude:,.0f} m3, with submersible mixer", quantity=tanks,
+                           capacity=each, power=mixer, material="coated carbon steel or concrete")
+        self.add_power("Holding tank mixers", mixer * tanks, mixer * tanks)
+        self._holding = (tanks, each, mixer)
 
     def cost(self) -> None:
         if self.kind == "bypassed":
             return
-        units = self.trains + max(0, round(self.c("standby_machines").m))
+        units = self.trains + self.spare
         if self.kind == "centrifuge":
             self.curve_cost("centrifuge", self.sizing["machine_flow"].quantity, count=units)
         elif self.kind == "belt_press":
@@ -195,3 +291,6 @@ class SludgeDewatering(UnitProcess):
         self.curve_cost("sludge_pump", self.sizing["machine_flow"].quantity, count=units)
         self.curve_cost("cake_conveyor", self.sizing["machine_solids"].quantity, count=self.trains)
         self.curve_cost("polymer_system", self.sizing["polymer_rate"].quantity)
+        tanks, each, mixer = self._holding
+        self.curve_cost("holding_tank", each, count=tanks)
+        self.curve_cost("mixer", mixer, count=tanks)
