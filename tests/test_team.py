@@ -115,3 +115,19 @@ def test_the_team_panel_shows_members_and_pending_invitations(en, project, owner
     html = en.get(reverse("project_team", args=[project.id])).content.decode()
     assert "alice@example.com" in html and "pending@example.com" in html
     assert "Invite someone" not in html  # viewers do not manage the team
+
+
+def test_the_only_owner_is_told_why_their_role_has_no_controls(en, project, owner, engineer):
+    en.force_login(owner)
+    html = en.get(reverse("project_team", args=[project.id])).content.decode()
+    assert "The only owner: make someone else an owner" in html
+    assert f'id="role-{_member(project, owner).pk}"' not in html
+    assert f'id="role-{_member(project, engineer).pk}"' in html
+
+
+def test_with_two_owners_each_can_step_down(en, project, owner, engineer):
+    services.member_change_role(member=_member(project, engineer), actor=owner, role=Role.OWNER)
+    en.force_login(owner)
+    html = en.get(reverse("project_team", args=[project.id])).content.decode()
+    assert "The only owner" not in html
+    assert f'id="role-{_member(project, owner).pk}"' in html
