@@ -129,3 +129,12 @@ def test_a_parameter_the_solids_cannot_hold_is_not_removed_below_zero():
     case = UnitCase("secondary_clarifier", make_stream("1000 m3/d", tss=1000, tp=12),
                     context={"shared": {"biosolids": {"tp": 0.02}}})
     check_unit(case, {"effluent.tp": ("0.18 mg/L", 1e-6)})
+
+
+def test_a_missed_cod_limit_is_explained_by_the_soluble_cod_settling_cannot_reach():
+    # 140 mg/L of solids at 1.1 g COD/g hold 154 of the 300 mg/L COD; 125/140 of them settle:
+    # COD_e = 300 − 0.89286·154 = 162.5 mg/L > 125, of which 1.1·15 = 16.5 in the solids and 146.0 soluble.
+    case = UnitCase("secondary_clarifier", make_stream("10000 m3/d", tss=140, cod=300), targets={"cod": "125 mg/L"},
+                    context={"shared": {"biosolids": {"cod": 1.1}}})
+    unit = check_unit(case, {"effluent.cod": ("162.5 mg/L", 1e-4), "calc.sCOD_e": ("146.0 mg/L", 1e-4)})
+    assert any("146 mg/L is soluble" in w and "tertiary step" in w for w in unit.ctx_for_test.warnings)

@@ -14,7 +14,10 @@ settled sludge concentration) and ``biosolids`` (g BOD, COD, N, P per g TSS).
 Influent particulate BOD is taken as r_BOD·TSS (the same ratio the separator
 uses), so the soluble BOD the biofilm removes is BOD − r_BOD·TSS, but no less
 than a minimum soluble fraction of the BOD; the particulate BOD passes on to
-the separator with the solids.
+the separator with the solids. The influent COD is split as in the activated
+sludge (M&E 5th ed. Example 8-3): the non-biodegradable soluble COD passes,
+the particulate COD leaves with the solids, and the separator's COD per g of
+solids counts both the influent particulates and the biofilm grown.
 """
 
 from __future__ import annotations
@@ -211,7 +214,29 @@ class MovingBedBiofilmReactor(SuspendedGrowth):
                               "P_X": (solids, "calculated"), "Q": (q, "influent")},
                              sbod_e + influent.get("bod") - sbod_in + r_bod * solids / q, unit="mg/L"),
         }
+        particulate_cod = COD_PER_VSS * fv * solids / q
         if influent.get("cod") is not None:
+            # The influent COD split as in the activated sludge (M&E 5th ed. Example 8-3): what is neither
+            # biodegradable nor in non-biodegradable solids stays soluble and passes; the particulate rest
+            # (biodegradable or not) is not hydrolysed in the short HRT and leaves with the solids.
+            cod_in = influent.get("cod")
+            vss = tss * self.c("vss_tss_ratio").m
+            nbscod = self.calc("nbsCOD", "Non-biodegradable soluble COD (passes to the effluent)",
+                               "nbsCOD = max(0, COD − r·BOD − r_p·f_nb·f_v,in·TSS)",
+                               {"COD": (cod_in, "influent"), "r": self.c("bcod_bod_ratio"),
+                                "BOD": (influent.get("bod"), "influent"), "r_p": self.c("particulate_cod_vss_ratio"),
+                                "f_nb": self.c("nbvss_fraction"), "f_v,in": self.c("vss_tss_ratio"),
+                                "TSS": (tss, "influent")},
+                               max(cod_in - self.c("bcod_bod_ratio").m * influent.get("bod")
+                                   - self.c("particulate_cod_vss_ratio").m * self.c("nbvss_fraction").m * vss,
+                                   Q_(0.0, "mg/L")), unit="mg/L")
+            pcod_in = self.calc("pCOD_in", "Influent particulate COD (passes to the separator)",
+                                "pCOD_in = max(0, COD − nbsCOD − r·sBOD_in)",
+                                {"COD": (cod_in, "influent"), "nbsCOD": (nbscod, "calculated"),
+                                 "r": self.c("bcod_bod_ratio"), "sBOD_in": (sbod_in, "calculated")},
+                                max(cod_in - nbscod - self.c("bcod_bod_ratio").m * sbod_in, Q_(0.0, "mg/L")),
+                                unit="mg/L")
+            particulate_cod = particulate_cod + pcod_in
             oxidised = bcod_removed - COD_PER_VSS * fv * (self.generated["tss"] / q)
             changes["cod"] = self.calc("COD_out", "COD leaving (COD balance)", "COD_out = COD_in − (ΔbCOD − 1.42·f_v·P_X/Q)",
                                        {"COD_in": (influent.get("cod"), "influent"), "ΔbCOD": (bcod_removed, "calculated"),
@@ -238,7 +263,8 @@ class MovingBedBiofilmReactor(SuspendedGrowth):
         self.ctx.shared.update({
             "mlss": tss_out, "ras_ratio": Q_(0.0, ""),
             "ras_concentration": self.c("settled_sludge_concentration").quantity,
-            "biosolids": {"bod": ((changes["bod"] - sbod_e) / tss_out).to("").magnitude, "cod": COD_PER_VSS * fv,
+            "biosolids": {"bod": ((changes["bod"] - sbod_e) / tss_out).to("").magnitude,
+                          "cod": (particulate_cod / tss_out).to("").magnitude,
                           "tn": n_ratio, "tp": p_ratio},
         })
 

@@ -171,6 +171,7 @@ class SecondaryClarifier(UnitProcess):
                                    c_in - removal * min(c_in, particulate), unit="mg/L")
             if c_in.magnitude > 0:
                 self.removals[p] = 1.0 - (changes[p] / c_in).to("").magnitude
+        self._explain_cod(changes.get("cod"), tss_e, tss_bio, tss_in, ratios)
         if influent.get("turbidity") is not None:
             k = self.c("tss_turbidity_ratio")
             changes["turbidity"] = self.calc("NTU_e", "Effluent turbidity", "NTU_e = TSS_e/k",
@@ -188,6 +189,27 @@ class SecondaryClarifier(UnitProcess):
             {"M_WAS": (was_solids, "calculated"), "X_R": (x_r, "calculated")}, sludge.flow, unit="m**3/day"))
         self.add_sizing("ras_ratio", "Return sludge ratio", r)
         self._equipment(n, d, depth.quantity, q, q_r, sludge.flow)
+
+    def _explain_cod(self, cod_e: Quantity | None, tss_e: Quantity, tss_bio: Quantity, tss_in: Quantity,
+                     ratios: dict[str, float]) -> None:
+        """Where a COD limit is missed, split the effluent COD into what settling can and cannot reach."""
+        limit = self.ctx.target("cod")
+        if cod_e is None or limit is None or cod_e <= limit or tss_in.magnitude <= 0:
+            return
+        r_cod = ratios.get("cod", self.c("solids_cod_ratio").m)
+        particulate = tss_e * (tss_bio / tss_in).to("").magnitude * r_cod
+        soluble = self.calc("sCOD_e", "Soluble COD of the effluent (passes any settling)", "sCOD_e = COD_e − r_COD·TSS_e,bio",
+                            {"COD_e": (cod_e, "calculated"), "r_COD": (Q_(r_cod, ""), "upstream biological unit"),
+                             "TSS_e,bio": (tss_e * (tss_bio / tss_in).to("").magnitude, "calculated")},
+                            cod_e - particulate, unit="mg/L")
+        message = (f"effluent COD {cod_e.to('mg/L').magnitude:.0f} mg/L exceeds the {limit.to('mg/L').magnitude:g} mg/L "
+                   f"limit: {soluble.to('mg/L').magnitude:.0f} mg/L is soluble (non-biodegradable COD and soluble "
+                   f"microbial products the biology leaves) and only {particulate.to('mg/L').magnitude:.0f} mg/L is in "
+                   "the effluent solids, so better settling or filtration cannot meet it; the soluble organics need a "
+                   "tertiary step (coagulation at a higher dose, adsorption or oxidation) or a feed with less "
+                   "refractory COD (Metcalf & Eddy, 5th ed., Ch. 8 and 11)")
+        self.notes.append(message[0].upper() + message[1:] + ".")
+        self.ctx.warnings.append(f"{self.tag}: {message}")
 
     def _equipment(self, n: int, d: Quantity, depth: Quantity, q: Quantity, q_r: Quantity, q_w: Quantity) -> None:
         self._ras_each: Quantity | None = None
