@@ -663,37 +663,43 @@ class _Costing:
         return summary
 
     def cross_check(self, purchased: dict[str, dict[str, float]], installed: dict[str, float]) -> list[dict[str, Any]]:
-        """Compare each mapped unit's cost-curve estimate with the historical price of the same capacity."""
+        """Compare each mapped unit's cost-curve estimate with the historical price of the same capacity and scope."""
         cfg = self.data["cross_check"]
         low, high = float(cfg["low_ratio"]), float(cfg["high_ratio"])
         rows = []
         for u in self.units:
-            item = cfg["unit_types"].get(u.type)
-            if item is None or u.influent is None:
+            spec = cfg["unit_types"].get(u.type)
+            if spec is None or u.influent is None:
                 continue
+            item, scope = spec["item"], spec["scope"]
             trains = max(1, int(u.trains))
             hist_q, used, calc = historical_price(item, u.influent.flow / trains, count=trains, log=self.log,
                                                   unit_tag=u.tag)
             self.unit_calcs[u.tag].append(calc.id)
             basis = used[0].basis
-            curve = (sum(v for k, v in purchased[u.tag].items() if k != "civil") if basis == "purchased"
-                     else installed[u.tag])
+            if basis == "installed":
+                curve, what = installed[u.tag], "installed cost"
+            elif scope == "complete":
+                curve, what = sum(purchased[u.tag].values()), "purchased cost, civil works included"
+            else:
+                curve = sum(v for k, v in purchased[u.tag].items() if k == "equipment")
+                what = "purchased equipment"
             hist = float(hist_q.magnitude)
             if curve <= 0 or hist <= 0:
                 continue
-            ratio = self._record(u.tag, "R_check", f"Cost curve against historical prices ({basis} cost)",
+            ratio = self._record(u.tag, "R_check", f"Cost curve against historical prices ({what})",
                                  "R = C_curve / C_hist",
-                                 {"C_curve": (Q_(curve, _USD), "unit cost curves", f"{basis} cost from the cost curves"),
-                                  "C_hist": (Q_(hist, _USD), calc.id, "historical price, same capacity")},
+                                 {"C_curve": (Q_(curve, _USD), "unit cost curves", f"{what} from the cost curves"),
+                                  "C_hist": (Q_(hist, _USD), calc.id, f"historical price, same capacity; {spec['why']}")},
                                  Q_(curve / hist, _DIMLESS))
             # An extrapolated historical price is shown but is no ground for a warning.
             agrees = None if calc.note else low <= ratio <= high
             if agrees is False:
                 self.ctx.warnings.append(
-                    f"{u.tag}: the cost-curve estimate ({curve:,.0f} USD) is {ratio:.2g} times the historical "
+                    f"{u.tag}: the cost-curve estimate ({curve:,.0f} USD, {what}) is {ratio:.2g} times the historical "
                     f"price of the same capacity ({hist:,.0f} USD, {used[0].source.split(',')[0]}); the two "
                     f"disagree by more than the Class 5 range — check the equipment scope")
-            rows.append({"unit": u.tag, "item": item, "basis": basis, "curve": Q_(curve, _USD),
+            rows.append({"unit": u.tag, "item": item, "basis": basis, "scope": scope, "curve": Q_(curve, _USD),
                          "historical": Q_(hist, _USD), "ratio": round_sig(ratio, 3), "agrees": agrees, "note": calc.note,
                          "records": [r.description for r in used], "calculation": calc.id})
         return rows

@@ -9,7 +9,7 @@ import pytest
 from agents.engine.calc import Sourced
 from agents.engine.context import DesignContext
 from agents.engine.cost_curves import cost_index
-from agents.engine.costing import CurrencyError, capital_recovery_factor, cost_design
+from agents.engine.costing import CurrencyError, capital_recovery_factor, cost_design, costing_data
 from agents.engine.prices import PriceError, historical_price, price_table
 from agents.engine.quantities import Q_
 from agents.engine.stream import Stream
@@ -318,3 +318,30 @@ def test_cake_that_is_the_dewatering_units_effluent_is_disposed_of():
     dewatering.effluent = cake(2)  # the design's convention: a sludge unit's product is its effluent
     costs = cost_design([dewatering], ctx, treated_flow=Q_(1000, "m**3/day"))
     assert costs.opex_by_category["sludge"].m_as("USD/year") == pytest.approx(41_610)
+
+
+def test_cross_checks_compare_like_with_like():
+    # WaterTAP3's clarifier record (603,550 USD₂₀₀₇ at 5,450 m3/h, purchased) prices tank, mechanism and pumps
+    # together: the unit's whole purchased cost, civil works included, is compared (scope "complete").
+    historical = 603_550 * CEPCI_2024 / 525.4
+    ctx = DesignContext()
+    units = run(StubUnit(ctx, "SC-1", as_type="secondary_clarifier", equipment=0.3 * historical,
+                         civil=0.7 * historical), flow=f"{5450 * 24} m3/d")
+    check = cost_design(units, ctx, treated_flow=Q_(5450 * 24, "m**3/day")).cross_checks[0]
+    assert check["scope"] == "complete" and check["curve"].m_as("USD") == pytest.approx(historical)
+    assert check["ratio"] == pytest.approx(1.0, rel=1e-3) and check["agrees"] is True
+    # A screen record prices screening equipment only: civil works are left out of the comparison.
+    ctx = DesignContext()
+    units = run(StubUnit(ctx, "SCR-1", equipment=50_000, civil=80_000), flow="10000 m3/d")
+    check = cost_design(units, ctx, treated_flow=Q_(10_000, "m**3/day")).cross_checks[0]
+    assert check["scope"] == "equipment" and check["curve"].m_as("USD") == pytest.approx(50_000)
+
+
+@pytest.mark.parametrize("unit_type", ["cartridge_filtration", "uv", "sludge_thickening", "sludge_dewatering"])
+def test_units_without_a_like_for_like_record_are_not_cross_checked(unit_type):
+    # Cartridge guard housings against a complete cartridge plant (0.04×) compared nothing; UV and the gravity
+    # thickener have curves from the same source as their records; dewatering records include a building.
+    ctx = DesignContext()
+    units = run(StubUnit(ctx, "X-1", as_type=unit_type, equipment=20_000))
+    assert not cost_design(units, ctx, treated_flow=Q_(1000, "m**3/day")).cross_checks
+    assert unit_type in costing_data()["cross_check"]["not_checked"]
