@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -9,6 +11,7 @@ import pytest
 from agents.engine.calc import Sourced
 from agents.engine.context import DesignContext
 from agents.engine.cost_curves import cost_index
+from agents.engine.criteria import load_data
 from agents.engine.costing import CurrencyError, capital_recovery_factor, cost_design, costing_data
 from agents.engine.prices import PriceError, historical_price, price_table
 from agents.engine.quantities import Q_
@@ -345,3 +348,32 @@ def test_units_without_a_like_for_like_record_are_not_cross_checked(unit_type):
     units = run(StubUnit(ctx, "X-1", as_type=unit_type, equipment=20_000))
     assert not cost_design(units, ctx, treated_flow=Q_(1000, "m**3/day")).cross_checks
     assert unit_type in costing_data()["cross_check"]["not_checked"]
+
+
+def test_every_chemical_a_unit_doses_has_a_price():
+    # The keys units pass to add_chemical (literal or from their data files) must be priced in data/chemicals.yaml.
+    table = load_data("chemicals")["chemicals"]
+    units_dir = Path(__file__).resolve().parents[2] / "agents" / "engine" / "units"
+    used = set()
+    for path in units_dir.glob("*.py"):
+        used |= set(re.findall(r'add_chemical\(\s*"([a-z_0-9]+)"', path.read_text(encoding="utf-8")))
+    # Keys chosen at run time: the coagulant (coagulation_flocculation.coagulant_type), the RO's scale-control acid,
+    # and the RO and UF cleaning chemicals.
+    used |= {"ferric_chloride", "aluminium_sulfate", "pac", "hydrochloric_acid", "sulfuric_acid", "citric_acid",
+             "sodium_hydroxide"}
+    assert used <= set(table), sorted(used - set(table))
+    for key, spec in table.items():
+        assert spec["price"] > 0 and 0 < spec["active_fraction"] <= 1 and spec["name"]["es"], key
+    # Nutrient dosing of N/P-deficient industrial wastewater: N and P contents as the active fraction.
+    assert table["urea"]["active_fraction"] == pytest.approx(0.46)
+    assert table["phosphoric_acid"]["active_fraction"] == pytest.approx(0.75 * 30.97 / 97.99, rel=1e-3)
+
+
+def test_a_chemical_with_its_own_source_is_priced_from_it():
+    # Urea 0.40 USD/kg (2020): 10 kg/d × 365 × 0.95 × 0.40 × 800/596.2 = 1,861.2 USD/year.
+    ctx = DesignContext()
+    units = run(StubUnit(ctx, "N-1", chemicals={"urea": 10.0}))
+    costs = cost_design(units, ctx, treated_flow=Q_(1000, "m**3/day"))
+    assert costs.chemicals[0]["annual"] == pytest.approx(10 * 365 * 0.95 * 0.40 * CEPCI_2024 / CEPCI_2020, rel=1e-6)
+    record = next(r for r in ctx.log.records if r.result_symbol == "OPEX_urea")
+    assert "World Bank" in next(i.source for i in record.inputs if i.symbol == "c")
