@@ -193,11 +193,16 @@ class _Recycle:
             g = min(max(g, 0.0), 0.9)
             return max(assumed[k] + (obtained[k] - assumed[k]) / (1.0 - g), 0.0)
 
+        # Salts dosed in the plant (coagulants, acid, caustic) and returned with the filtrates
+        # build up too: after the first pass their load is extrapolated like the solids, or
+        # it creeps up by a fifth of the last change per pass.
+        if not first and "tds" in keys and "tds" in out.quality:
+            extrapolated = (*extrapolated, "tds")
         target = {k: wegstein(k) for k in extrapolated}
         if first and obtained.get("tss", 0.0) > 0:
             target["water"] = obtained["water"] * target["tss"] / obtained["tss"]
         flow = target["water"] * base["water"]
-        quality = dict(out.quality)  # dissolved parameters keep their concentration
+        quality = dict(out.quality)  # other dissolved parameters keep their concentration
         if flow > 0:
             for k in extrapolated[1:]:
                 if k in out.quality:

@@ -305,6 +305,7 @@ def _basis_section(design: "Design") -> list[str]:
     if ctx.targets:
         out.append("  Targets: " + ", ".join(_target_text(k, v, design.extra.get("targets", {}).get(k))
                                            for k, v in ctx.targets.items()))
+    out.append(f"  Site elevation: {fmt(ctx.site_elevation.quantity, 'm')} above sea level ({ctx.site_elevation.source})")
     out.append(f"  Economics: electricity {fmt(ctx.electricity_price.quantity, 'USD/kWh')}, "
                f"operator {fmt(ctx.labour_cost.quantity, 'USD/year')}, "
                f"sludge disposal {fmt(ctx.sludge_disposal_price.quantity, 'USD/t')}, discount rate "

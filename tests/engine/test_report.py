@@ -302,6 +302,7 @@ def test_the_design_basis_is_the_clients_water_and_the_returned_streams_are_stat
     basis = text.split("Treatment train")[0]
     assert "Flow: 20,000 m3/d average" in basis
     assert "Returned to the head of the plant" in basis
+    assert "Site elevation: 650 m" in basis  # Spain (Madrid) in locations.yaml
     data = design_to_json(d)
     process = data["process"]
     assert process["raw_influent"]["id"] == "S1" and process["raw_influent"]["flow"]["value"] == pytest.approx(20_000)
