@@ -15,7 +15,7 @@ PORT ?= 8000
 PYTEST_ARGS ?=
 WORKER_CONCURRENCY ?= 2
 
-.PHONY: install install-dev messages migrate demo run test bench
+.PHONY: install install-dev messages migrate demo pdf-libs run test bench
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -44,10 +44,21 @@ migrate: install
 demo: migrate
 	$(BIN)/python manage.py demo
 
+# WeasyPrint (the proposal PDFs) needs Pango: installed with apt-get when it is
+# missing and we are root, else a hint (the rest of the site works without it).
+pdf-libs:
+	@if ! $(PYTHON) -c "import ctypes.util, sys; sys.exit(not ctypes.util.find_library('pangoft2-1.0'))"; then \
+		if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+			DEBIAN_FRONTEND=noninteractive apt-get install -y -q libpango-1.0-0 libpangoft2-1.0-0; \
+		else \
+			echo "  PDFs need Pango: sudo apt-get install libpango-1.0-0 libpangoft2-1.0-0"; \
+		fi; \
+	fi
+
 # The worker (with -B: the beat that reaps phase runs whose worker died) runs
 # in the background of the same shell; the trap stops it when daphne exits
 # (Ctrl-C included).
-run: messages demo
+run: messages demo pdf-libs
 	@echo ""
 	@echo "  H2O Allegiant: http://$(HOST):$(PORT)/"
 	@echo "  Demo login:    demo@h2o.example / h2o-demo-2025"
