@@ -84,6 +84,8 @@ def test_a_dose_override_changes_the_chemistry_and_not_the_tanks():
 
 
 SECONDARY = dict(tss=100, tp=7, alkalinity=200, tds=800, chloride=100)
+# What an activated sludge or MBBR upstream hands to its clarifier: the coagulant goes into mixed liquor.
+MIXED_LIQUOR = {"mlss": Q_(3000, "mg/L")}
 
 
 def test_the_metal_dose_for_a_tp_limit_follows_the_molar_ratio_in_co_precipitation():
@@ -94,7 +96,7 @@ def test_the_metal_dose_for_a_tp_limit_follows_the_molar_ratio_in_co_precipitati
     # Floc: FePO4 0.1453 · 150.82 = 21.91 + Fe(OH)3 of the excess iron 0.1453 · 106.87 = 15.53 → 37.44 mg/L (374.4 kg/d).
     # TDS: 47.14 · (106.35 − 0.4917 · 183.06)/162.2 = +4.75 for the chloride, − 4.5 · 94.97/30.97 = −13.80 of phosphate.
     case = UnitCase("coagulation_flocculation", make_stream("10000 m3/d", peak_factor=1.5, **SECONDARY),
-                    targets={"tp": "2 mg/L"}, context={"shared": {"biosolids": {"tp": 0.015}}})
+                    targets={"tp": "2 mg/L"}, context={"shared": MIXED_LIQUOR | {"biosolids": {"tp": 0.015}}})
     unit = check_unit(case, {
         "calc.S_P": ("5.5 mg/L", 1e-9), "calc.S_P,t": ("1.0 mg/L", 1e-9), "calc.D": ("47.14 mg/L", 1e-3),
         "calc.P_chem": ("4.5 mg/L", 1e-9), "calc.X_chem": ("374.4 kg/d", 1e-3), "calc.ΔTDS": ("-9.051 mg/L", 1e-3),
@@ -105,12 +107,17 @@ def test_the_metal_dose_for_a_tp_limit_follows_the_molar_ratio_in_co_precipitati
     assert unit.ctx_for_test.shared["coagulation"]["tp"].to("mg/L").magnitude == pytest.approx(4.498, rel=1e-3)
     # The dosing equipment is sized for the larger of the jar-test dose and the average: 50/0.4 · 10 = 1,250 kg/d.
     assert unit.sizing["coagulant_mass_rate"].quantity.to("kg/day").magnitude == pytest.approx(1250, rel=1e-9)
+    # Dosed at the aeration tank outlet: no mixing or flocculation tanks are built or costed (M&E Ch. 6).
+    # Power is the dosing only: two metering pumps 2 · 0.37 + polymer make-down 1.5 = 2.24 kW.
+    assert "flocculation_volume" not in unit.sizing
+    assert unit.consumed_power.to("kW").magnitude == pytest.approx(2.24, rel=1e-9)
+    assert not any("flocculation" in i.description or "rapid mix" in i.description for i in unit.capex_items)
 
 
 def test_no_metal_salt_when_the_biomass_takes_up_the_phosphorus():
     # 0.08 g P/g on 100 mg/L of solids holds 8 mg/L ≥ the 7 mg/L TP: nothing is soluble, nothing to precipitate.
     case = UnitCase("coagulation_flocculation", make_stream("10000 m3/d", peak_factor=1.5, **SECONDARY),
-                    targets={"tp": "2 mg/L"}, context={"shared": {"biosolids": {"tp": 0.08}}})
+                    targets={"tp": "2 mg/L"}, context={"shared": MIXED_LIQUOR | {"biosolids": {"tp": 0.08}}})
     unit = check_unit(case, {"calc.D": ("0 mg/L", 0), "calc.P_chem": ("0 mg/L", 0)})
     assert [c.key for c in unit.chemicals] == ["polymer"]
     assert any("biomass takes up the phosphorus" in n for n in unit.notes)

@@ -69,7 +69,8 @@ def test_the_clarifier_downstream_settles_the_biofilm_solids_without_return_slud
     out = mbbr.run(make_stream("5000 m3/d", peak_factor=2.0, **WASTEWATER))
     clarifier = UNIT_TYPES["secondary_clarifier"](ctx, "SC-101")
     effluent = clarifier.run(out)
-    assert ctx.shared["ras_ratio"].magnitude == 0
+    assert value_of(clarifier, "sizing.ras_ratio").magnitude == 0
+    assert "mlss" not in ctx.shared  # the mixed liquor is separated: consumed by the clarifier
     assert not any(e.tag == "SC-101-03" for e in clarifier.equipment)
     # BOD after settling to 15 mg/L TSS: sBOD 8 + 0.63·15 = 17.45 mg/L
     assert effluent.quality["bod"].to("mg/L").magnitude == pytest.approx(17.45, rel=1e-6)

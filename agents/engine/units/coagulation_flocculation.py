@@ -96,9 +96,9 @@ def phosphorus_plan(unit: UnitProcess, influent: Stream, coag: Coagulant) -> Pho
     precipitates: the P already in biomass (``ctx.shared["biosolids"]`` of an
     upstream biological unit) is particulate. With a TP limit the unit doses
     for it: the soluble residual is a share of the limit, the rest is left to
-    the particulate P of the effluent solids. Into mixed liquor
-    (co-precipitation) the metal is dosed for phosphorus only; elsewhere the
-    coagulation dose is the floor.
+    the particulate P of the effluent solids. Into mixed liquor on its way to
+    the clarifier (``ctx.shared["mlss"]``: co-precipitation) the metal is dosed
+    for phosphorus only; elsewhere the coagulation dose is the floor.
     """
     criterion = unit.c("coagulant_dose")
     tp = influent.get("tp")
@@ -116,7 +116,7 @@ def phosphorus_plan(unit: UnitProcess, influent: Stream, coag: Coagulant) -> Pho
     dose = criterion.quantity
     capacity = dose
     limit = unit.ctx.target("tp")
-    coprecipitation = "biosolids" in shared
+    coprecipitation = "mlss" in shared
     if limit is not None and not criterion.overridden:
         share = unit.c("residual_soluble_p_share")
         s_target = unit.calc("S_P,t", "Soluble phosphorus to leave", "S_P,t = max(S_P,min, f · TP_limit)",
@@ -310,6 +310,18 @@ class CoagulationFlocculation(UnitProcess):
     tag_prefix = "CFL"
 
     def size(self, influent: Stream) -> None:
+        # Into mixed liquor on its way to the clarifier (co-precipitation) the metal salt is dosed at the
+        # aeration tank outlet: the turbulent channel mixes it and the biological floc and the clarifier's
+        # flocculating feedwell do the rest, so no mixing or flocculation tanks are built (Metcalf & Eddy,
+        # 5th ed., Ch. 6, points of addition for phosphorus removal; WEF MOP 8 (2018), Ch. 15).
+        self.coprecipitation = "mlss" in self.ctx.shared
+        if self.coprecipitation:
+            self.effluent = dose_chemicals(self, influent, "Phosphorus co-precipitation")
+            self._dosing_equipment()
+            self.notes.append("Dosed into the mixed liquor at the aeration tank outlet (co-precipitation): no rapid "
+                              "mix or flocculation tanks; the precipitate flocculates with the biomass and settles in "
+                              "the secondary clarifier.")
+            return
         q_peak = self.calc("Q_p", "Peak flow through the mixing tanks", "Q_p = PF · Q",
                            {"PF": (Q_(influent.peak_factor, ""), "design", "peak factor"),
                             "Q": (influent.flow, "design", "average flow")},
@@ -408,7 +420,9 @@ class CoagulationFlocculation(UnitProcess):
                        pump * n_pumps + self.c("polymer_unit_power").quantity)
 
     def cost(self) -> None:
-        if self.packaged:
+        if self.coprecipitation:
+            pass
+        elif self.packaged:
             q_peak = next(r for r in self.log.records if r.id == f"{self.tag}.Q_p").result
             self.curve_cost("packaged_unit", q_peak)
         else:

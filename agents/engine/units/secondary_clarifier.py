@@ -5,8 +5,9 @@ and solids loading at average and at peak flow (with the return flow). The
 mixed liquor concentration, return ratio and underflow concentration come
 from the biological unit upstream through ``ctx.shared`` (``mlss``,
 ``ras_ratio``, ``ras_concentration``), or from this unit's criteria when no
-unit reported them. After an MBBR the solids concentration is low and
-there is no return flow, so solids loading does not govern.
+unit reported them, and are consumed here (the mixed liquor is separated).
+After an MBBR the solids concentration is low and there is no return flow,
+so solids loading does not govern.
 
 Settled solids leave as waste sludge at the underflow concentration; BOD,
 COD, N and P fall with them by the ratios the biological unit reported
@@ -42,10 +43,13 @@ class SecondaryClarifier(UnitProcess):
         shared = self.ctx.shared
         self.packaged = q < self.c("packaged_below").quantity
         if "mlss" in shared:
+            # The mixed liquor is separated here: later units no longer see it (a coagulant after this
+            # clarifier is a tertiary step, not co-precipitation).
+            mlss = shared.pop("mlss")
             x = self.calc("X", "Mixed liquor concentration to the clarifier", "X = MLSS (biological unit)",
-                          {"MLSS": (shared["mlss"], "upstream biological unit")}, shared["mlss"], unit="mg/L")
-            ratio = Q_(float(Q_(shared.get("ras_ratio", 0.0)).to("").magnitude), "")
-            x_r = shared.get("ras_concentration", self.c("underflow_concentration").quantity)
+                          {"MLSS": (mlss, "upstream biological unit")}, mlss, unit="mg/L")
+            ratio = Q_(float(Q_(shared.pop("ras_ratio", 0.0)).to("").magnitude), "")
+            x_r = shared.pop("ras_concentration", self.c("underflow_concentration").quantity)
             r = self.calc("R", "Return sludge ratio", "R = R (biological unit)",
                           {"R": (ratio, "upstream biological unit")}, ratio)
             x_r = self.calc("X_R", "Underflow concentration", "X_R = X_R (biological unit)",
