@@ -405,7 +405,17 @@ def qjson(q: pint.Quantity, unit: str | None = None, digits: int = 6) -> dict[st
     """A quantity as ``{"value": …, "unit": "…"}`` (the engine's JSON contract)."""
     if unit is not None:
         q = q.to(_preprocess(unit))
-    return {"value": round_sig(float(q.magnitude), digits), "unit": unit if unit is not None else unit_label(q.units)}
+        label = unit
+    else:
+        label = _labels.get(q._units)
+        if label is None:
+            label = _labels[q._units] = unit_label(q.units)
+    return {"value": round_sig(float(q.magnitude), digits), "unit": label}
+
+
+# Labels by units container: building the pint Unit that unit_label formats costs more
+# than the label itself, and a design's JSON has tens of thousands of quantities.
+_labels: dict[UnitsContainer, str] = {}
 
 
 def round_sig(x: float, digits: int = 6) -> float:
