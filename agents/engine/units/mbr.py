@@ -114,7 +114,8 @@ class MembraneBioreactor(SuspendedGrowth):
                 self.removals[p] = max(0.0, 1.0 - (c_out / c_in).to("").magnitude)
         self.equipment.sort(key=lambda e: e.tag)
         self.notes.append(f"SRT {bio.srt.magnitude:.1f} d at MLSS {mlss_gl:g} g/L, {t:g} °C; "
-                          "fine screening of 1–3 mm is required upstream of the membranes.")
+                          f"{self.c('fine_screen_opening').quantity.to('mm').magnitude:g} mm fine screens protect the membranes "
+                          "(part of this unit).")
 
     # -- parts of size() -----------------------------------------------------
 
@@ -314,12 +315,10 @@ class MembraneBioreactor(SuspendedGrowth):
         self.calc("C_inst,MBR", "Installed cost of the cheaper option", "C = min(C_inst,pkg, C_inst,site)",
                   {"C_inst,pkg": (c_pkg, "calculated"), "C_inst,site": (c_site, "calculated"), "Q_max,pkg": limit},
                   min(c_pkg, c_site))
-        if packaged:
-            self.notes.append(f"A containerised MBR ({c_pkg.magnitude:,.0f} USD installed) costs less than a site-built "
-                              f"one ({c_site.magnitude:,.0f} USD) at {q.to('m**3/day').magnitude:,.0f} m3/d: it is used.")
-        else:
-            self.notes.append(f"A site-built MBR ({c_site.magnitude:,.0f} USD installed) costs less than a containerised "
-                              f"one ({c_pkg.magnitude:,.0f} USD) at {q.to('m**3/day').magnitude:,.0f} m3/d.")
+        cheaper, dearer = ("containerised", "site-built") if packaged else ("site-built", "containerised")
+        saving = 1 - min(c_pkg, c_site) / max(c_pkg, c_site)
+        self.notes.append(f"A {cheaper} MBR costs {saving.to('').magnitude:.0%} less installed than a {dearer} one at "
+                          f"{q.to('m**3/day').magnitude:,.0f} m3/d: it is used.")
         return packaged
 
     def cost(self) -> None:

@@ -102,9 +102,10 @@ class SludgeDewatering(UnitProcess):
                    "C_inst,centrifuge": (costs["centrifuge"], "this unit designed with centrifuges"),
                    "S_f": (s_f, "calculated", "feed dry solids"), "S_centrifuge": limit},
                   costs[kind])
-        self.notes.append(f"{NAMES[kind].capitalize()} chosen for {s_f.to('kg/day').magnitude:,.0f} kg DS/d: "
-                          f"{costs[kind].magnitude:,.0f} USD installed against "
-                          f"{max(c.magnitude for c in costs.values()):,.0f} USD for the other machine.")
+        other = "decanter centrifuge" if kind == "screw_press" else "screw press"
+        self.notes.append(f"{NAMES[kind].capitalize()} chosen for {s_f.to('kg/day').magnitude:,.0f} kg DS/d: it costs "
+                          f"{1 - costs[kind].magnitude / max(c.magnitude for c in costs.values()):.0%} less installed "
+                          f"than a {other}.")
         return kind
 
     def _alternative(self, influent: Stream, code: int) -> "SludgeDewatering":
