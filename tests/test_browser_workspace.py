@@ -286,12 +286,16 @@ def test_a_new_user_signs_up_creates_a_project_and_watches_a_phase_run_live(serv
         # only come over the websocket.
         expect(page.locator('#phase-run-proposal[data-status="running"][data-progress="25"]')).to_be_visible()
         expect(phase.locator('[data-step="prepare"][data-step-status="running"]')).to_be_visible()
+        # The current-phase panel follows the same updates.
+        expect(page.locator("#phase-actions [data-role=phase-status]")).to_have_text("En curso")
+        expect(page.locator("#phase-actions")).to_contain_text("25 %")
         assert page.evaluate("window.__h2o.sameDocument") is True
         server.gate.touch()
 
         expect(page.locator('#phase-run-proposal[data-status="succeeded"]')).to_be_visible()
         expect(phase.locator("[data-step-status=done]")).to_have_count(3)
         expect(phase.locator("[data-role=phase-status]")).to_have_text("Terminada")
+        expect(page.locator("#phase-actions [data-role=phase-status]")).to_have_text("Terminada")
         assert page.evaluate("window.__h2o.sameDocument") is True
         assert page.evaluate("window.__h2o.messages") >= 3
         # The feed follows too: the start, then the end of the run.
