@@ -53,7 +53,14 @@ class ProposalPanel:
         currency = figures.get("currency", "")
         if not figures:
             return {}
+        def amount(key: str) -> str:
+            return money_text(figures.get(key), currency).removesuffix(currency).strip()
+
         return {
+            "currency": currency,
+            "capex_amount": amount("capex"),
+            "opex_amount": amount("opex_per_year"),
+            "lcow_amount": lcow_text(figures.get("lcow"), currency).removesuffix(f"{currency}/m³").strip(),
             "capex": money_text(figures.get("capex"), currency),
             "capex_low": money_text(figures.get("capex_low"), currency),
             "capex_high": money_text(figures.get("capex_high"), currency),

@@ -258,7 +258,7 @@ def store_proposal(*, project: Project, proposal: Any, created_by: Any = None) -
             pfd = document_add_version(
                 project=locked, phase=PHASE, kind=Document.Kind.PFD, title=pfd_title,
                 content=facts.pfd_svg.encode("utf-8"), filename=f"{slug}-{slugify(pfd_title)}.svg",
-                mime_type="image/svg+xml", created_by=created_by,
+                mime_type="image/svg+xml", created_by=created_by, record=False,
             )  # fmt: skip
             created.append(pfd)
             project_update_context(

@@ -69,10 +69,12 @@ def document_add_version(
     filename: str,
     mime_type: str,
     created_by: AbstractBaseUser | None = None,
+    record: bool = True,
 ) -> Document:
     """Store `content` as the next version of the project's (phase, kind)
     document. Earlier versions are kept, marked superseded. The file is
-    written first and removed again if the row cannot be saved."""
+    written first and removed again if the row cannot be saved. `record`:
+    an activity event (off for a document that accompanies another)."""
     if kind not in Document.Kind.values:
         raise ServiceError(_("Unknown document kind."))
     # Serialise versions of one document (two runs finishing at once must not both write v2).
@@ -101,10 +103,11 @@ def document_add_version(
     Document.objects.filter(pk__in=[d.pk for d in earlier], status=Document.Status.FINAL).update(
         status=Document.Status.SUPERSEDED
     )
-    activity_record(
-        project=project,
-        actor=created_by,
-        verb="document.created",
-        data={"document": document.pk, "title": document.title, "kind": kind, "version": version},
-    )
+    if record:
+        activity_record(
+            project=project,
+            actor=created_by,
+            verb="document.created",
+            data={"document": document.pk, "title": document.title, "kind": kind, "version": version},
+        )
     return document

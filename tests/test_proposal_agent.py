@@ -184,6 +184,20 @@ def test_a_model_that_cannot_be_reached_falls_back():
     assert proposal.model == OFFLINE and proposal.fallback_reason == FALLBACK_UNAVAILABLE
 
 
+def test_a_model_slower_than_the_budget_falls_back(monkeypatch):
+    import asyncio
+
+    from agents.proposal import agent
+
+    async def slow(messages, info: AgentInfo) -> ModelResponse:
+        await asyncio.sleep(30)
+        raise AssertionError("not reached")
+
+    monkeypatch.setattr(agent, "MODEL_BUDGET", 0.2)
+    proposal = write_proposal(deps_for(), model=FunctionModel(slow))
+    assert proposal.model == OFFLINE and proposal.fallback_reason == agent.FALLBACK_TOO_SLOW
+
+
 def test_a_provider_without_credentials_falls_back_without_a_network_call(monkeypatch):
     monkeypatch.delenv("OPENAI_API_KEY", raising=False)
     proposal = write_proposal(deps_for(), model="openai:gpt-4o")

@@ -18,6 +18,7 @@ the figures printed are then replaced by the engine's own values.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import math
 import time
@@ -40,9 +41,11 @@ from .schema import Proposal, ProposalOutput
 logger = logging.getLogger(__name__)
 
 OFFLINE = "offline"
-# Seconds per model request, and requests per run: a proposal must not hang on a slow provider.
+# Seconds per model request, requests per run, and seconds for the whole run: a proposal
+# must not hang on a slow provider (the offline plan then writes it in a fraction of a second).
 MODEL_TIMEOUT = 60
 MAX_REQUESTS = 12
+MODEL_BUDGET = 180
 # Retries of an answer the validator refused, and of a tool call with bad arguments.
 OUTPUT_RETRIES = 2
 TOOL_RETRIES = 2
@@ -52,8 +55,9 @@ FIGURE_TOLERANCE = 0.01
 # Why the configured model's answer was not used (stored untranslated, shown translated).
 FALLBACK_INVALID = gettext_noop("its answers did not pass the checks against the design")
 FALLBACK_TOO_LONG = gettext_noop("it needed more steps than allowed")
+FALLBACK_TOO_SLOW = gettext_noop("it took longer than allowed")
 FALLBACK_UNAVAILABLE = gettext_noop("the model could not be reached")
-FALLBACK_REASONS = (FALLBACK_INVALID, FALLBACK_TOO_LONG, FALLBACK_UNAVAILABLE)
+FALLBACK_REASONS = (FALLBACK_INVALID, FALLBACK_TOO_LONG, FALLBACK_TOO_SLOW, FALLBACK_UNAVAILABLE)
 
 LANGUAGE_NAMES = {"es": "Spanish", "en": "English"}
 
@@ -274,13 +278,7 @@ def write_proposal(deps: ProposalDeps, *, model: str | Model | None = None) -> P
     if model is not None and model != OFFLINE:
         try:
             with translation.override(deps.language):
-                result = proposal_agent.run_sync(
-                    _prompt(deps),
-                    model=model,
-                    deps=deps,
-                    usage_limits=UsageLimits(request_limit=MAX_REQUESTS),
-                    model_settings={"timeout": MODEL_TIMEOUT},
-                )
+                result = asyncio.run(_run_within_budget(deps, model))
             return _proposal(result.output, deps, _model_name(model))
         except UnexpectedModelBehavior:
             reason = FALLBACK_INVALID
@@ -288,6 +286,9 @@ def write_proposal(deps: ProposalDeps, *, model: str | Model | None = None) -> P
         except UsageLimitExceeded:
             reason = FALLBACK_TOO_LONG
             logger.warning("Proposal agent (%s): too many requests; the offline model writes it", _model_name(model))
+        except TimeoutError:
+            reason = FALLBACK_TOO_SLOW
+            logger.warning("Proposal agent (%s): over %s s; the offline model writes it", _model_name(model), MODEL_BUDGET)
         except Exception:  # noqa: BLE001 — no provider, no key, no network: the offline plan still works
             reason = FALLBACK_UNAVAILABLE
             logger.warning("Proposal agent (%s) failed; the offline model writes it", _model_name(model), exc_info=True)
@@ -295,6 +296,19 @@ def write_proposal(deps: ProposalDeps, *, model: str | Model | None = None) -> P
     with translation.override(deps.language):
         result = proposal_agent.run_sync(_prompt(deps), model=offline_model(), deps=deps)
     return _proposal(result.output, deps, OFFLINE, reason)
+
+
+async def _run_within_budget(deps: ProposalDeps, model: str | Model) -> Any:
+    return await asyncio.wait_for(
+        proposal_agent.run(
+            _prompt(deps),
+            model=model,
+            deps=deps,
+            usage_limits=UsageLimits(request_limit=MAX_REQUESTS),
+            model_settings={"timeout": MODEL_TIMEOUT},
+        ),
+        timeout=MODEL_BUDGET,
+    )
 
 
 def _proposal(output: ProposalOutput, deps: ProposalDeps, model: str, reason: str = "") -> Proposal:
