@@ -5,7 +5,10 @@ import math
 import pytest
 
 from agents.engine.calc import Sourced
-from agents.engine.quantities import Q_
+from agents.engine.context import DesignContext
+from agents.engine.costing import installed_cost
+from agents.engine.quantities import Q_, parse_quantity
+from agents.engine.units import UNIT_TYPES
 from agents.engine.units.activated_sludge import do_saturation, monod_effluent, sdnr_20, sdnr_recycle_correction
 
 from .harness import UnitCase, check_unit, make_stream, value_of
@@ -164,8 +167,33 @@ def test_nitrification_at_4_c_is_not_achievable_and_says_so():
     assert any("cannot reach" in w for w in unit.ctx_for_test.warnings)
 
 
-def test_small_flows_use_a_package_plant():
-    unit = check_unit(example_case(flow="150 m3/d", targets={"nh4_n": "1 mg/L"}), {"trains": (1, 0)})
-    assert unit.packaged
-    assert [c.description for c in unit.capex_items][0].startswith("prefabricated")
+def test_small_flows_take_the_cheaper_of_a_package_plant_and_site_built_basins():
+    # Below 500 m3/d (EPA 832-F-00-016) a package plant is valid as well; the one that costs less installed is built.
+    case = example_case(flow="150 m3/d", targets={"nh4_n": "1 mg/L"})
+    unit = case.run()
+    package = forced(case, True)
+    assert package.trains == 1 and package.capex_items[0].description.startswith("prefabricated")
+    assert math.isclose(package.sizing["srt"].quantity.to("d").magnitude, 21.08, rel_tol=0.005)
+    # The package plant's price includes its clarifier, so with these curves the site-built basins cost less.
+    assert not unit.packaged and installed_cost(unit) < installed_cost(package)
     assert math.isclose(unit.sizing["srt"].quantity.to("d").magnitude, 21.08, rel_tol=0.005)
+
+
+def forced(case, packaged):
+    """``case``'s unit designed as packaged or site-built, whatever it costs."""
+    unit = UNIT_TYPES[case.unit_type](DesignContext(targets={k: parse_quantity(v) for k, v in case.targets.items()},
+                                                    **case.context), case.tag)
+    unit._option = packaged
+    unit.run(case.influent)
+    return unit
+
+
+def test_installed_cost_never_falls_across_the_packaged_switch():
+    # 300 to 900 m3/d in 5 % steps across the 500 m3/d limit: no step may cost more than 2 % less than the one before.
+    previous = None
+    for i in range(23):
+        unit = example_case(flow=f"{300 * 1.05 ** i} m3/d").run()
+        cost = installed_cost(unit)
+        if previous is not None:
+            assert cost >= previous * 0.98, (300 * 1.05 ** i, previous, cost)
+        previous = cost

@@ -30,6 +30,7 @@ from ..criteria import load_unit_data
 from ..quantities import Q_, Quantity
 from ..stream import Stream
 from .base import UnitProcess, register
+from .grit_chamber import cheaper_option
 
 GRAVITY = Q_(9.81, "m/s**2")
 R_GAS = 8.314  # kJ/(kmol·K)
@@ -731,7 +732,10 @@ class ActivatedSludge(SuspendedGrowth):
         q = influent.flow
         bio = self._design_biology(influent, "mlss")
         t = float(bio.temperature.magnitude)
-        self.packaged = q < self.c("packaged_below").quantity
+        # Below the packaged limit both a packaged and a site-built unit are valid: the cheaper installed.
+        allowed = ["packaged", "site-built"] if q < self.c("packaged_below").quantity else ["site-built"]
+        self.packaged = cheaper_option(self, influent, {"packaged": True, "site-built": False}, allowed,
+                                       "construction") == "packaged"
         mlss = self.c("mlss").quantity
         x_r = self.c("ras_concentration")
         ras = self.calc("R", "Return activated sludge ratio", "R = X/(X_R − X)",

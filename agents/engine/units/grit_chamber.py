@@ -8,6 +8,10 @@ channel).
 
 from __future__ import annotations
 
+from dataclasses import replace
+
+from ..calc import CalcLog
+from ..costing import installed_cost
 from ..criteria import Criterion
 from ..quantities import Q_, Quantity
 from ..stream import WATER_DENSITY, Stream
@@ -23,6 +27,39 @@ STANDARD_AIR_TEMPERATURE = Q_(293.15, "K")
 PHYSICS = "physical constant"
 
 GRIT_TYPES = {1: "aerated", 2: "vortex"}
+
+
+def cheaper_option(unit: UnitProcess, influent: Stream, options: dict[str, object], allowed: list[str],
+                   what: str) -> str:
+    """The valid design option of ``unit`` that costs least installed.
+
+    ``options`` maps each option's name to the value the unit reads from its
+    ``_option`` attribute; each allowed option is designed in a scratch
+    context (its records and warnings are dropped) and costed as the plant
+    estimate costs it. Taking the cheaper valid option keeps the unit's cost
+    continuous and rising with flow where one option gives way to another
+    (packaged to site-built, one layout to the next).
+    """
+    forced = getattr(unit, "_option", None)
+    if forced is not None:
+        return next(k for k, v in options.items() if v == forced)
+    if len(allowed) == 1:
+        return allowed[0]
+    costs: dict[str, Quantity] = {}
+    for name in allowed:
+        ctx = replace(unit.ctx, log=CalcLog(), warnings=[], criteria_sets={}, shared=dict(unit.ctx.shared))
+        twin = type(unit)(ctx, unit.tag)
+        twin._option = options[name]  # type: ignore[attr-defined]
+        twin.run(influent)
+        costs[name] = Q_(installed_cost(twin), "USD")
+    best = min(allowed, key=lambda k: costs[k].magnitude)
+    unit.calc(f"C_inst,{what}", f"Installed cost of the cheaper {what} ({best})", "C = min(C_inst,i) over the valid options",
+              {f"C_inst,{k}": (costs[k], f"this unit designed as {k}") for k in allowed}, costs[best])
+    if len(allowed) > 1:
+        dearest = max(c.magnitude for c in costs.values())
+        unit.notes.append(f"{what.capitalize()}: {best}, {1 - costs[best].magnitude / dearest:.0%} less installed than "
+                          f"the dearest valid option at {influent.flow.to('m**3/day').magnitude:,.0f} m3/d.")
+    return best
 
 
 def blower_power(unit: UnitProcess, air_flow: Quantity, submergence: Quantity, losses: Criterion,
