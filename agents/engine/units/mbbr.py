@@ -29,6 +29,7 @@ from ..quantities import Q_, Quantity
 from ..stream import Stream
 from .activated_sludge import COD_PER_VSS, O2_PER_N_NITRIFIED, SuspendedGrowth
 from .base import register
+from .grit_chamber import cheaper_option
 
 
 @register
@@ -38,7 +39,10 @@ class MovingBedBiofilmReactor(SuspendedGrowth):
 
     def size(self, influent: Stream) -> None:
         q, q_peak = influent.flow, influent.peak_flow
-        self.packaged = q < self.c("packaged_below").quantity
+        # Below the packaged limit both a packaged and a site-built unit are valid: the cheaper installed.
+        allowed = ["packaged", "site-built"] if q < self.c("packaged_below").quantity else ["site-built"]
+        self.packaged = cheaper_option(self, influent, {"packaged": True, "site-built": False}, allowed,
+                                       "construction") == "packaged"
         t = float(self._temperature().magnitude)
         bod, tss = influent.get("bod", 0.0), influent.get("tss", 0.0)
         if bod.magnitude <= 0:
