@@ -18,6 +18,7 @@ from ..criteria import Criterion, load_data
 from ..quantities import Q_, Quantity
 from ..stream import Stream
 from .base import UnitProcess, register
+from .grit_chamber import cheaper_option
 
 # A mg of Cl2 dosed as NaOCl ends as NaCl (58.44/70.9 = 0.82 mg) and the product carries about as
 # much NaCl again from its manufacture (Cl2 + 2 NaOH → NaOCl + NaCl): about 1.65 mg TDS per mg Cl2.
@@ -55,7 +56,10 @@ class Chlorination(UnitProcess):
 
     def size(self, influent: Stream) -> None:
         q, q_peak = influent.flow, influent.peak_flow
-        self.packaged = q < self.c("packaged_below").quantity
+        # Below the packaged limit both a packaged and a site-built unit are valid: the cheaper installed.
+        allowed = ["packaged", "site-built"] if q < self.c("packaged_below").quantity else ["site-built"]
+        self.packaged = cheaper_option(self, influent, {"packaged": True, "site-built": False}, allowed,
+                                       "construction") == "packaged"
         potable = self.ctx.destination == "potable"
         temp = influent.get("temperature")
         temp_c = float((temp if temp is not None else self.ctx.design_temperature.quantity).to("degC").magnitude)
