@@ -15,6 +15,7 @@ from ..quantities import Q_, Quantity
 from ..stream import Stream
 from .base import UnitProcess, register
 from .equalization import pump_power
+from .grit_chamber import cheaper_option
 
 
 @register
@@ -36,7 +37,10 @@ class PrimaryClarifier(UnitProcess):
                          {"A_avg": (a_avg, "calculated"), "A_peak": (a_peak, "calculated")}, max(a_avg, a_peak), unit="m**2")
         self.add_sizing("surface_area", "Total surface area", area)
 
-        self.packaged = q < self.c("packaged_below").quantity
+        # Below the packaged limit both a packaged and a site-built unit are valid: the cheaper installed.
+        allowed = ["packaged", "site-built"] if q < self.c("packaged_below").quantity else ["site-built"]
+        self.packaged = cheaper_option(self, influent, {"packaged": True, "site-built": False}, allowed,
+                                       "construction") == "packaged"
         d_max = self.c("max_diameter")
         a_max = self.calc("A_max", "Area of the largest clarifier", "A_max = π · D_max² / 4", {"D_max": d_max},
                           math.pi * d_max.quantity**2 / 4, unit="m**2")
