@@ -1,6 +1,11 @@
 import math
 
+import pytest
+
+from agents.engine.context import DesignContext
+from agents.engine.costing import installed_cost
 from agents.engine.quantities import Q_
+from agents.engine.units import UNIT_TYPES
 
 from .harness import UnitCase, check_unit, make_stream
 
@@ -34,12 +39,36 @@ def test_municipal_diurnal_volume_aeration_mixing_and_pumps():
 
 def test_industrial_shift_pattern_stores_the_flow_of_the_idle_hours_in_a_steel_tank():
     # PF 2 → wastewater arrives at 2·Q for 12 h a day; storage for constant outflow = Q·T·(1 − 1/PF)
-    # = 1,000 × 0.5 = 500 m3; +20 % = 600 m3 (14.4 h) → one factory-made steel tank, Ø = √(4 × 120/π) = 12.36 m.
+    # = 1,000 × 0.5 = 500 m3; +20 % = 600 m3 (14.4 h), one tank of 600/5 = 120 m2. A 600 m3 tank may be factory-made
+    # steel (Ø = √(4 × 120/π) = 12.36 m) or concrete (10.95 m square): the one that costs less installed is built.
     case = UnitCase("equalization", make_stream("1000 m3/d", peak_factor=2.0), context={"sector": "industrial"})
     unit = check_unit(case, {"calc.V_th": ("500 m3", 1e-6), "sizing.volume": ("600 m3", 1e-6),
-                             "sizing.retention_time": ("14.4 h", 1e-6), "sizing.diameter": ("12.36 m", 1e-3)})
-    assert unit.packaged
-    assert any(item.description.startswith("bolted or welded steel tank") for item in unit.capex_items)
+                             "sizing.retention_time": ("14.4 h", 1e-6), "sizing.side": ("10.954 m", 1e-3)})
+    steel = forced(case, True)
+    assert steel.sizing["diameter"].quantity.m_as("m") == pytest.approx(12.36, rel=1e-3)
+    assert any(item.description.startswith("bolted or welded steel tank") for item in steel.capex_items)
+    assert not unit.packaged and installed_cost(unit) < installed_cost(steel)
+
+
+def forced(case, steel):
+    """``case``'s unit designed with steel or concrete tanks, whatever they cost."""
+    unit = UNIT_TYPES[case.unit_type](DesignContext(overrides={case.unit_type: case.overrides}, **case.context), case.tag)
+    unit._option = steel
+    unit.run(case.influent)
+    return unit
+
+
+def test_installed_cost_never_falls_across_the_steel_and_concrete_ranges():
+    # Municipal, PF 2: 50 to 60,000 m3/d in 10 % steps, across the steel-tank limit (3,000 m3 each) and the
+    # splits into more tanks: no step may cost more than 2 % less than the one before.
+    previous = None
+    for i in range(75):
+        flow = 50 * 1.1 ** i
+        unit = UnitCase("equalization", make_stream(f"{flow} m3/d", peak_factor=2.0), context={"sector": "municipal"}).run()
+        cost = installed_cost(unit)
+        if previous is not None:
+            assert cost >= previous * 0.98, (flow, previous, cost)
+        previous = cost
 
 
 def test_a_steady_flow_still_gets_the_minimum_retention_for_load_damping():

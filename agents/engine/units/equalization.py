@@ -21,7 +21,7 @@ from ..criteria import Criterion
 from ..quantities import Q_, Quantity
 from ..stream import WATER_DENSITY, Stream
 from .base import UnitProcess, register
-from .grit_chamber import GRAVITY, blower_power
+from .grit_chamber import GRAVITY, blower_power, cheaper_option
 
 DAY = Q_(1.0, "day")
 PATTERNS = {1: "sinusoidal", 2: "shifts"}
@@ -69,7 +69,9 @@ class Equalization(UnitProcess):
         area = self.calc("A", "Plan area of each tank", "A = V_each / D",
                          {"V_each": (v_each, "calculated"), "D": depth}, v_each / depth.quantity, unit="m**2")
         self.add_sizing("depth", "Side water depth", depth.quantity)
-        self.packaged = v_each <= self.c("steel_tank_max_volume").quantity
+        # Tanks within the steel range may be factory-made steel or concrete: the cheaper installed is built.
+        allowed = ["steel", "concrete"] if v_each <= self.c("steel_tank_max_volume").quantity else ["concrete"]
+        self.packaged = cheaper_option(self, influent, {"steel": True, "concrete": False}, allowed, "tank") == "steel"
         if self.packaged:
             diameter = self.calc("D_t", "Diameter of each circular steel tank", "D_t = √(4·A/π)",
                                  {"A": (area, "calculated")}, (4 * area / math.pi) ** 0.5, unit="m")
