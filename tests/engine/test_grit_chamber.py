@@ -1,5 +1,6 @@
 import pytest
 
+from agents.engine.costing import installed_cost
 from agents.engine.quantities import Q_
 
 from .harness import UnitCase, check_unit, make_stream
@@ -52,14 +53,30 @@ def test_large_plant_chambers_keep_the_design_depth_and_the_blower_power_follows
 
 
 def test_small_plants_get_a_single_vortex_unit_sized_on_peak_flow():
-    # 5,000 m3/d × 2.5 = 0.1447 m3/s peak < 1 m3/s → one forced-vortex unit.
+    # 5,000 m3/d × 2.5 = 0.1447 m3/s peak < 1 m3/s → one forced-vortex unit (grit_type 2 forces it: with the default
+    # the cheaper of vortex and aerated is built, see the scan below).
     # Upper chamber at 30 s average-flow detention (M&E 5th ed. §5-6): 5000/86400 × 30 = 1.736 m3.
-    case = UnitCase("grit_chamber", make_stream("5000 m3/d", peak_factor=2.5))
+    case = UnitCase("grit_chamber", make_stream("5000 m3/d", peak_factor=2.5), overrides={"grit_type": 2})
     unit = check_unit(case, {"trains": (1, 0), "sizing.unit_peak_flow": ("0.1447 m3/s", 1e-3),
                              "sizing.unit_volume": ("1.736 m3", 1e-3), "sizing.grit": ("0.075 m3/d", 1e-6)})
     assert unit.kind == "vortex"
     pumps = next(e for e in unit.equipment if "pump" in e.description)
     assert pumps.quantity == 2 and pumps.standby == 1
+    chosen = UnitCase("grit_chamber", make_stream("5000 m3/d", peak_factor=2.5)).run()
+    assert installed_cost(chosen) <= installed_cost(unit)
+
+
+def test_installed_cost_never_falls_where_vortex_units_stop():
+    # PF 2: 1,000 to 200,000 m3/d in 10 % steps, across the 1 m3/s peak (43,200 m3/d) where vortex units stop:
+    # no step may cost more than 2 % less than the one before.
+    previous = None
+    for i in range(56):
+        flow = 1000 * 1.1 ** i
+        unit = UnitCase("grit_chamber", make_stream(f"{flow} m3/d", peak_factor=2.0)).run()
+        cost = installed_cost(unit)
+        if previous is not None:
+            assert cost >= previous * 0.98, (flow, previous, cost)
+        previous = cost
 
 
 def test_forcing_vortex_units_at_a_large_flow_splits_them_by_the_largest_model():

@@ -102,7 +102,7 @@ class GritChamber(UnitProcess):
                            {"PF": (Q_(influent.peak_factor, ""), "design", "peak factor"),
                             "Q": (q_avg, "design", "average flow")},
                            influent.peak_flow, unit="m**3/s")
-        self.kind = self._grit_type(q_peak)
+        self.kind = self._grit_type(influent, q_peak)
         if self.kind == "aerated":
             self._size_aerated(q_peak)
         else:
@@ -120,16 +120,20 @@ class GritChamber(UnitProcess):
         self.notes.append(f"Grit {grit.to('m**3/day').magnitude:.3f} m3/d ({grit_mass.to('kg/day').magnitude:.0f} kg/d) "
                           "washed and hauled to landfill.")
 
-    def _grit_type(self, q_peak: Quantity) -> str:
+    def _grit_type(self, influent: Stream, q_peak: Quantity) -> str:
         choice = round(self.c("grit_type").m)
         if choice in GRIT_TYPES:
             return GRIT_TYPES[choice]
         if choice != 0:
             self.ctx.warnings.append(f"{self.tag}: grit_type {choice} is not 0, 1 or 2; chosen by peak flow instead.")
+        # Aerated chambers suit any flow (M&E 5th ed. §5-6); vortex units are made for small and medium plants
+        # (WEF MOP 8). Where both are valid the one that costs less installed is built, which keeps the cost
+        # continuous where vortex units stop.
         threshold = self.c("aerated_above")
-        kind = "aerated" if q_peak > threshold.quantity else "vortex"
-        self.notes.append(f"{kind.capitalize()} grit removal chosen: peak flow {q_peak.to('m**3/s').magnitude:.3f} m3/s "
-                          f"{'above' if kind == 'aerated' else 'at or below'} {threshold.quantity.to('m**3/s').magnitude:g} m3/s "
+        allowed = ["vortex", "aerated"] if q_peak <= threshold.quantity else ["aerated"]
+        kind = cheaper_option(self, influent, {"vortex": "vortex", "aerated": "aerated"}, allowed, "grit removal")
+        self.notes.append(f"{kind.capitalize()} grit removal chosen: peak flow {q_peak.to('m**3/s').magnitude:.3f} m3/s; "
+                          f"vortex units are made up to {threshold.quantity.to('m**3/s').magnitude:g} m3/s "
                           f"({threshold.source}).")
         return kind
 
