@@ -193,6 +193,22 @@ def test_running_it_again_changes_nothing(demo):
     assert "nothing to do" in output
 
 
+def test_the_projects_of_the_earlier_demo_are_removed(demo):
+    from projects.management.commands.demo import LEGACY_PROJECTS
+    from projects.services import project_create
+
+    email, name = LEGACY_PROJECTS[0]
+    owner = get_user_model().objects.get(email=email)
+    legacy = project_create(owner=owner, name=name, client="", sector="municipal", subsector="", country="", city="")
+    PhaseRun.objects.create(project=legacy, phase=Phase.ENGINEERING, status=PhaseRun.Status.RUNNING)
+
+    output = run_demo()
+
+    assert not Project.objects.filter(pk=legacy.pk).exists()
+    assert name in output
+    assert set(Project.objects.values_list("name", flat=True)) == set(demo_project_names())
+
+
 def test_the_demo_user_sees_the_dashboard_and_every_workspace(demo, client):
     user, _ = demo
     client.force_login(user)

@@ -16,7 +16,8 @@ Every project is made the way the product makes it:
 So the activity timeline is the one the services record. Only the phases
 that are registered are run (today: the proposal), so there are no queued,
 running, failed or engineering/procurement runs. Idempotent: a project that
-already exists (same owner and name) is left as it is.
+already exists (same owner and name) is left as it is; the projects of the
+earlier demo (fake runs, stub documents) are deleted when found.
 """
 
 from __future__ import annotations
@@ -35,7 +36,13 @@ from django.db import transaction
 from django.test.utils import override_settings
 
 from projects.models import Phase, PhaseRun, Project, Role, Sector, Subsector
-from projects.services import invitation_accept, member_invite, project_create, project_set_archived
+from projects.services import (
+    invitation_accept,
+    member_invite,
+    project_create,
+    project_delete,
+    project_set_archived,
+)
 
 DEMO_EMAIL = "demo@h2o.example"
 DEMO_PASSWORD = "h2o-demo-2025"
@@ -149,6 +156,20 @@ DEMO_QUESTIONNAIRES: list[DemoQuestionnaire] = [
 ]
 
 
+# (owner, name) of the projects the earlier demo made with fake runs and documents: removed
+# when found, so a database seeded by it shows the real demo only.
+LEGACY_PROJECTS: list[tuple[str, str]] = [
+    (DEMO_EMAIL, "PTAR Lácteos del Norte"),
+    (DEMO_EMAIL, "Cervecería Altiplano — reúso"),
+    (DEMO_EMAIL, "Potabilizadora San Martín"),
+    (DEMO_EMAIL, "Riego tecnificado Valle Verde"),
+    (DEMO_EMAIL, "Textiles Río Bravo — efluente"),
+    ("marta@h2o.example", "Minera Los Andes — agua de proceso"),
+    ("marta@h2o.example", "PTAR Costa Azul"),
+    (DEMO_EMAIL, "Piloto granja porcina (2024)"),
+]
+
+
 def demo_project_names() -> list[str]:
     return [spec.name for spec in DEMO_PROPOSALS] + [spec.name for spec in DEMO_QUESTIONNAIRES]
 
@@ -159,6 +180,9 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         with transaction.atomic():
             users = {email: self._user(email, first, last) for email, (first, last) in TEAM.items()}
+            removed = self._remove_legacy(users)
+        if removed:
+            self.stdout.write(f"Removed {len(removed)} project(s) of the earlier demo: {', '.join(removed)}")
         created: list[str] = []
         # The offline model and an inline run, whatever the environment configures: the demo
         # needs no API key and no worker.
@@ -186,6 +210,14 @@ class Command(BaseCommand):
             user.save(update_fields=["password"])
         EmailAddress.objects.update_or_create(user=user, email=email, defaults={"verified": True, "primary": True})
         return user
+
+    def _remove_legacy(self, users: dict[str, AbstractBaseUser]) -> list[str]:
+        removed = []
+        for email, name in LEGACY_PROJECTS:
+            for project in Project.objects.filter(owner=users[email], name=name):
+                project_delete(project=project, actor=users[email])
+                removed.append(name)
+        return removed
 
     def _proposal(self, spec: DemoProposal, users: dict[str, AbstractBaseUser]) -> bool:
         """What `manage.py run_project FILE --through proposal` does, with the demo's name,
