@@ -35,7 +35,7 @@ from pydantic_ai.usage import UsageLimits
 
 from .facts import DesignFacts
 from .narrative import schedule, standard_disclaimers
-from .numbers import NumberSet, invented_numbers, numbers_in_data
+from .numbers import NumberSet, invented_numbers
 from .schema import Proposal, ProposalOutput
 
 logger = logging.getLogger(__name__)
@@ -331,7 +331,6 @@ __all__ = [
     "ProposalDeps",
     "configured_model",
     "merged",
-    "numbers_in_data",
     "problems_with",
     "proposal_agent",
     "write_proposal",

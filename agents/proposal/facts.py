@@ -250,7 +250,7 @@ class DesignFacts:
                 units=units,
                 equipment=[item for u in units for item in u["equipment"]],
                 compliance=_compliance(data, language),
-                alternatives=_alternatives(design, data, language),
+                alternatives=_alternatives(data, language),
                 cross_checks=_cross_checks(data, names, language),
                 basis=_basis(resolved, data, language, skipped),
                 capex_by_unit=[
@@ -473,7 +473,7 @@ def _type_name(unit_type: str, language: str) -> str:
     return str(names or unit_type.replace("_", " ").capitalize())
 
 
-def _alternatives(design: Design, data: Mapping[str, Any], language: str) -> list[dict[str, Any]]:
+def _alternatives(data: Mapping[str, Any], language: str) -> list[dict[str, Any]]:
     rows = []
     for alt in data.get("alternatives", []):
         rows.append({
