@@ -4,6 +4,7 @@ import math
 
 import pytest
 
+from agents.engine.costing import installed_cost
 from agents.engine.quantities import Q_
 
 from .harness import UnitCase, check_unit, make_stream, value_of
@@ -72,3 +73,16 @@ def test_small_flows_use_packaged_units():
     assert unit.packaged
     assert "coliforms" not in unit.effluent.quality
     assert math.isclose(unit.sizing["lamps"].quantity.magnitude, 2 * unit.sizing["lamps_per_reactor"].quantity.magnitude)
+
+
+def test_installed_cost_never_falls_where_the_lamps_fill_one_more_reactor():
+    # Discharge, PF 1.8: 500 to 60,000 m3/d in 10 % steps, across the splits into 2, 3, ... duty reactors of ≤ 48 lamps:
+    # no step may cost more than 2 % less than the one before.
+    previous = None
+    for i in range(51):
+        flow = 500 * 1.1 ** i
+        unit = uv_case("discharge", flow=f"{flow} m3/d").run()
+        cost = installed_cost(unit)
+        if previous is not None:
+            assert cost >= previous * 0.98, (flow, previous, cost)
+        previous = cost
