@@ -4,7 +4,7 @@
 #                daphne on $(HOST):$(PORT) (+ a Celery worker when REDIS_URL is set)
 #   make test    venv + dev requirements, translations, the whole pytest suite
 #                (PostgreSQL/Redis when DATABASE_URL/REDIS_URL are set, SQLite otherwise)
-#   make bench   the dashboard benchmark (bench/dashboard.py)
+#   make bench   the benchmarks (bench/dashboard.py, engine.py, proposal.py)
 
 PYTHON ?= python3
 VENV := .venv
@@ -78,3 +78,5 @@ test: install-dev messages
 
 bench: install-dev
 	$(BIN)/python bench/dashboard.py
+	$(BIN)/python bench/engine.py
+	$(BIN)/python bench/proposal.py
