@@ -2,7 +2,10 @@
 
 import pytest
 
+from agents.engine.context import DesignContext
+from agents.engine.costing import installed_cost
 from agents.engine.quantities import Q_
+from agents.engine.units import UNIT_TYPES
 
 from .harness import UnitCase, check_unit, make_stream, value_of
 
@@ -31,15 +34,37 @@ def test_carbon_usage_rate_follows_the_toc_adsorbed():
 
 
 def test_large_plants_use_gravity_adsorbers_with_a_standby_bed():
-    # 30,000 m³/d · 1.2 = 1,500 m³/h: V = 375 m³, A = 150 m² → 2 beds of 75 m² × 2.5 m + 1 standby;
+    # 30,000 m³/d · 1.2 = 1,500 m³/h: V = 375 m³, A = 150 m² → at least 2 beds of 75 m² × 2.5 m + 1 standby;
     # carbon 3 · 187.5 · 0.48 = 270 t; CUR = 3 · 0.5 / 0.04 = 37.5 g/m³ → 1,125 kg/d; each bed changed after
     # 180 t / 1,125 kg/d = 160 days.
-    unit = check_unit(UnitCase("gac", make_stream("30000 m3/d", peak_factor=1.2, toc=3, tss=1)), {
-        "sizing.beds": (3, 0), "sizing.bed_area": ("75 m2", 1e-9), "sizing.bed_depth": ("2.5 m", 1e-9),
-        "sizing.carbon_mass": ("270 t", 1e-6), "sizing.bed_life": ("160 d", 1e-6),
+    case = UnitCase("gac", make_stream("30000 m3/d", peak_factor=1.2, toc=3, tss=1))
+    fewest = UNIT_TYPES["gac"](DesignContext(), "GAC-101")
+    fewest._option = 2
+    fewest.run(case.influent)
+    assert fewest.sizing["beds"].quantity.m == 3 and fewest.sizing["bed_area"].quantity.m_as("m**2") == 75
+    assert fewest.sizing["carbon_mass"].quantity.m_as("t") == pytest.approx(270)
+    assert fewest.sizing["bed_life"].quantity.m_as("d") == pytest.approx(160)
+    # Up to 150/12 = 12 beds are valid; the cheapest installed is 6 of 25 m² + 1 standby, whose standby holds a
+    # sixth of the carbon in service instead of a half: 7 · 25 · 2.5 · 0.48 = 210 t, each bed still 160 days.
+    unit = check_unit(case, {
+        "sizing.beds": (7, 0), "sizing.bed_area": ("25 m2", 1e-9), "sizing.bed_depth": ("2.5 m", 1e-9),
+        "sizing.carbon_mass": ("210 t", 1e-6), "sizing.bed_life": ("160 d", 1e-6),
     })
-    assert not unit.packaged
+    assert not unit.packaged and installed_cost(unit) < installed_cost(fewest)
     assert any(i.category == "civil" for i in unit.capex_items)
+
+
+def test_installed_cost_never_falls_as_beds_are_added():
+    # PF 2: 1,000 to 200,000 m3/d in 10 % steps, across pressure to gravity (5,000 m3/d) and every added bed:
+    # no step may cost more than 2 % less than the one before.
+    previous = None
+    for i in range(56):
+        flow = 1000 * 1.1 ** i
+        unit = UnitCase("gac", make_stream(f"{flow} m3/d", peak_factor=2.0, toc=3, tss=1)).run()
+        cost = installed_cost(unit)
+        if previous is not None:
+            assert cost >= previous * 0.98, (flow, previous, cost)
+        previous = cost
 
 
 def test_without_an_organic_load_the_minimum_usage_rate_applies():

@@ -17,6 +17,7 @@ from ..cost_curves import cost_index
 from ..quantities import Q_, Quantity
 from ..stream import Stream
 from .base import UnitProcess, register
+from .grit_chamber import cheaper_option
 from .reverse_osmosis import motor_rating
 
 
@@ -42,7 +43,13 @@ class GranularActivatedCarbon(UnitProcess):
             beds, in_service, series = 2 * pairs, 2 * pairs, 2
             what = "pressure contactors in lead-lag pairs"
         else:
-            duty = self.parallel_trains(area, self.c("max_bed_area"), "gravity adsorbers in service")
+            fewest = self.parallel_trains(area, self.c("max_bed_area"), "gravity adsorbers in service")
+            # More, smaller beds than the fewest are valid too (down to the smallest practical bed), and a
+            # smaller standby bed holds less carbon: the layout that costs least installed keeps the cost
+            # rising where one more bed is needed.
+            most = max(fewest, math.floor((area / self.c("min_bed_area").quantity).to("").magnitude))
+            layouts = {f"{n} beds in service": n for n in range(fewest, most + 1)}
+            duty = layouts[cheaper_option(self, influent, layouts, list(layouts), "gravity layout")]
             standby = int(self.c("standby_gravity_beds").m)
             beds, in_service, series = duty + standby, duty, 1
             what = "gravity adsorbers"
