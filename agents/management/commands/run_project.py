@@ -17,7 +17,9 @@ from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.test.utils import override_settings
 
+from agents.services import conversation_set_requirements, phase_run_inline, project_from_requirements
 from projects.selectors import PHASE_ORDER
+from projects.services import ServiceError
 
 
 class Command(BaseCommand):
@@ -42,8 +44,13 @@ class Command(BaseCommand):
         except RequirementsError as exc:
             raise CommandError(str(exc)) from None
         owner = self._owner(options["owner"])
-        project = self._project(owner, data, requirements, name=options["name"] or Path(options["file"]).stem, client=options["client"])
-        self._fill_conversation(project, owner, data, Path(options["file"]).name)
+        try:
+            project = project_from_requirements(owner=owner, data=data, requirements=requirements,
+                                                name=options["name"] or Path(options["file"]).stem,
+                                                client=options["client"])
+        except ServiceError as exc:
+            raise CommandError(str(exc)) from None
+        conversation_set_requirements(project=project, owner=owner, data=data, filename=Path(options["file"]).name)
 
         phases = PHASE_ORDER[: PHASE_ORDER.index(options["through"]) + 1]
         results = []
@@ -51,7 +58,7 @@ class Command(BaseCommand):
         # Inline, in this process: no worker needed, and the command returns when the phases are done.
         with override_settings(H2O_PHASE_BACKEND="sync"):
             for phase in phases:
-                result = self._run(project, phase, owner)
+                result = phase_run_inline(project=project, phase=phase, user=owner)
                 results.append(result)
                 if result["status"] != "succeeded":
                     failed = result
@@ -81,71 +88,6 @@ class Command(BaseCommand):
         if user is None:
             raise CommandError(f"No user with the email {email}: sign up first (or create one with createsuperuser).")
         return user
-
-    def _project(self, owner, data: dict[str, Any], requirements, *, name: str, client: str):
-        from projects.models import SUBSECTORS_BY_SECTOR
-        from projects.services import ServiceError, project_create
-
-        resolved = requirements.resolved()
-        subsector = resolved.subsector if resolved.subsector in SUBSECTORS_BY_SECTOR.get(resolved.sector, []) else ""
-        try:
-            return project_create(
-                owner=owner,
-                name=(data.get("name") or name)[:200],
-                client=client,
-                sector=resolved.sector,
-                subsector=subsector,
-                country=resolved.country or "",
-                city=resolved.city or "",
-            )
-        except ServiceError as exc:
-            raise CommandError(str(exc)) from None
-
-    def _fill_conversation(self, project, owner, data: dict[str, Any], filename: str) -> None:
-        from conversations.models import Conversation, Message
-        from projects.models import Phase
-
-        conversation, _created = Conversation.objects.get_or_create(
-            project=project, phase=Phase.PROPOSAL, defaults={"owner": owner, "metadata": {}}
-        )
-        metadata = dict(conversation.metadata or {})
-        metadata.update({"requirements": data, "language": data.get("language") or "es", "source": {"file": filename}})
-        conversation.metadata = metadata
-        conversation.save(update_fields=["metadata", "updated"])
-        Message.objects.create(
-            conversation=conversation,
-            role=Message.Role.SYSTEM,
-            content=f"Requirements read from {filename} (manage.py run_project).",
-            metadata={"kind": "requirements_file", "file": filename},
-        )
-
-    def _run(self, project, phase: str, owner) -> dict[str, Any]:
-        from projects.models import PhaseRun
-        from projects.phases import execute_run, find_phase, start_phase
-        from projects.services import ServiceError
-
-        if find_phase(phase) is None:
-            return {"phase": phase, "status": "unavailable", "error": "this phase is not available yet"}
-        try:
-            run = start_phase(project=project, phase=phase, user=owner)
-        except ServiceError as exc:
-            return {"phase": phase, "status": "refused", "error": str(exc)}
-        # With the sync backend the run executed when start_phase committed; inside an outer
-        # transaction (a script, a test) that commit is deferred: run it now. Idempotent.
-        execute_run(run.pk)
-        run = PhaseRun.objects.get(pk=run.pk)
-        duration = (run.finished_at - run.started_at).total_seconds() if run.finished_at and run.started_at else None
-        return {
-            "phase": phase,
-            "run": run.pk,
-            "status": run.status,
-            "attempts": run.attempt,
-            "duration_s": round(duration, 3) if duration is not None else None,
-            "error": run.error,
-            "timings": (run.result or {}).get("timings", {}),
-            "model": (run.result or {}).get("model"),
-            "fallback_reason": (run.result or {}).get("fallback_reason", ""),
-        }
 
     def _summary(self, project, results: list[dict[str, Any]]) -> dict[str, Any]:
         from documents.models import Document

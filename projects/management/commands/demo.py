@@ -223,7 +223,7 @@ class Command(BaseCommand):
         """What `manage.py run_project FILE --through proposal` does, with the demo's name,
         client and language, then the team and (for one) the archive."""
         from agents.engine import RequirementsError, load_requirements
-        from agents.management.commands.run_project import Command as RunProject
+        from agents.services import conversation_set_requirements, phase_run_inline, project_from_requirements
 
         owner = users[spec.owner]
         if Project.objects.filter(owner=owner, name=spec.name).exists():
@@ -235,12 +235,12 @@ class Command(BaseCommand):
             requirements = load_requirements(data)
         except RequirementsError as exc:
             raise CommandError(f"{spec.example}: {exc}") from None
-        runner = RunProject(stdout=self.stdout, stderr=self.stderr)
         # One project at a time: one that fails leaves nothing behind, and the next run retries it.
         with transaction.atomic():
-            project = runner._project(owner, data, requirements, name=spec.name, client=spec.client)
-            runner._fill_conversation(project, owner, data, path.name)
-            result = runner._run(project, Phase.PROPOSAL, owner)
+            project = project_from_requirements(owner=owner, data=data, requirements=requirements,
+                                                name=spec.name, client=spec.client)
+            conversation_set_requirements(project=project, owner=owner, data=data, filename=path.name)
+            result = phase_run_inline(project=project, phase=Phase.PROPOSAL, user=owner)
             if result["status"] != PhaseRun.Status.SUCCEEDED:
                 raise CommandError(f"{spec.name}: the proposal phase {result['status']}: {result.get('error') or ''}")
             self._team(project, owner, spec.members, users)
