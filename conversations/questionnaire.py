@@ -665,7 +665,6 @@ def validate_answer(
     multiple choice); `unit` the unit chosen next to a number field; `values` the
     current answer values (for `ratio_to`). Raises AnswerError."""
     values = values or {}
-    label = question.text()
     if question.type == "multi_choice":
         chosen = raw if isinstance(raw, (list, tuple)) else [v for v in str(raw or "").split(",") if v.strip()]
         chosen = [str(v).strip() for v in chosen if str(v).strip()]

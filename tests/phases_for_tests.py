@@ -16,7 +16,7 @@ from pathlib import Path
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import gettext_noop
 
-from projects.phases import PermanentPhaseError, PhaseError, ProgressReporter, register_phase
+from projects.phases import PermanentPhaseError, PhaseError, ProgressReporter
 
 TEST_PHASE = "proposal"
 STEPS = [

@@ -13,7 +13,6 @@ from agents.engine.design import mix
 from agents.engine.quantities import Q_
 from agents.engine.stream import Stream
 from agents.engine.train import select_trains
-from agents.engine.units import UNIT_TYPES
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
 EXAMPLE_NAMES = sorted(p.stem for p in EXAMPLES.glob("*.json"))

@@ -12,7 +12,7 @@ are computed by the costing module from what the unit reports.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any, ClassVar
 
 from ..calc import CalcLog

@@ -690,7 +690,6 @@ class ReverseOsmosis(UnitProcess):
                               "it (a CO2 degasser ahead of the lime would cut the lime dose).")
         after = osmotic.carbonate_species(alk_p + 2 * x, ct_p + c, t, tds_p + k_tds * x)
 
-        q_src = ("design", "permeate flow")
         x_q = self.calc("x_lime", "Lime for remineralisation (as mmol Ca(OH)2 per litre)",
                         "x = max[(Alk_t − Alk_p)/2, x for LSI_t at pH ≤ pH_max, x for LSI_t with C_T,p]",
                         {"Alk_t": alk_t, "Alk_p": (Q_(alk_p * osmotic.CACO3_PER_EQUIVALENT, "mg/L"), "calculated",
