@@ -2,17 +2,20 @@
 
 import pytest
 
+from agents.engine.costing import installed_cost
 from agents.engine.quantities import Q_
 
 from .harness import UnitCase, check_unit, make_stream, value_of
 
 WELL = make_stream("1000 m3/d", hardness=300, tds=600, tss=1)
+# The hand calculations below are of a twin-alternating softener (one duty exchanger and a standby).
+TWIN = {"duty_exchangers": 1}
 
 
 def test_operating_capacity_follows_the_salt_dose():
     # Softener ratings 20 kgr/ft³ at 6 lb/ft³ and 25 kgr/ft³ at 10 lb/ft³ (45.8 g/L at 96.1 g/L, 57.2 g/L at 160.2 g/L):
     # at 120 g/L, 45.8 + 11.4·(120 − 96.1)/64.1 = 50.05 g/L as CaCO3 = 1.0 eq/L (MWH ch. 16: 1.0–1.4 eq/L).
-    unit = check_unit(UnitCase("ion_exchange", WELL), {"calc.C_op": ("50.05 g/L", 0.001)})
+    unit = check_unit(UnitCase("ion_exchange", WELL, overrides=TWIN), {"calc.C_op": ("50.05 g/L", 0.001)})
     # 120 g/L NaCl = 2.053 eq/L per 1.0 eq/L removed: about twice the stoichiometric salt, as co-flow softeners use.
     assert value_of(unit, "sizing.salt_ratio").magnitude == pytest.approx(2.053, rel=0.001)
 
@@ -20,7 +23,7 @@ def test_operating_capacity_follows_the_salt_dose():
 def test_resin_volume_holds_one_days_hardness_load():
     # V = 1,000 m³/d · (300 − 1) g/m³ · 1 d / 50.05 kg/m³ = 5.974 m³ (> 41.7 m³/h / 40 BV/h = 1.04 m³);
     # area 5.974/1.2 = 4.978 m² → one duty exchanger of 2.52 m plus a standby (twin alternating).
-    unit = check_unit(UnitCase("ion_exchange", WELL), {
+    unit = check_unit(UnitCase("ion_exchange", WELL, overrides=TWIN), {
         "sizing.resin_per_vessel": ("5.974 m3", 0.001), "sizing.vessels": (2, 0),
         "sizing.vessel_diameter": ("2.518 m", 0.001), "sizing.run_length": ("24 h", 1e-6),
         # Salt: 120 g/L · 5.974 m³ per day = 716.9 kg/d.
@@ -34,7 +37,7 @@ def test_softened_water_and_the_regeneration_waste_close_the_balances():
     # 299/50.04 = 5.975 meq/L · (0.7·2.95 + 0.3·10.84) = 31.77 mg/L.
     # Waste per regeneration: backwash 12 m/h · 10 min · 4.978 m² = 9.96 m³, brine 716.9 kg / 0.10 / 1.07 = 6.70 m³,
     # rinses 6 BV · 5.974 = 35.84 m³ → 52.50 m³/d (5.25 % of the feed).
-    unit = check_unit(UnitCase("ion_exchange", WELL), {
+    unit = check_unit(UnitCase("ion_exchange", WELL, overrides=TWIN), {
         "effluent.hardness": ("1.0 mg/L", 1e-9), "effluent.tds": ("631.77 mg/L", 1e-4),
         "side.reject.flow": ("52.50 m3/d", 0.001), "effluent.flow": ("947.50 m3/d", 1e-4),
     })
@@ -47,13 +50,13 @@ def test_softened_water_and_the_regeneration_waste_close_the_balances():
 
 def test_a_higher_salt_dose_raises_capacity_and_shrinks_the_bed():
     # 160.2 g/L → 57.2 g/L: V = 299/57.2 = 5.227 m³.
-    unit = check_unit(UnitCase("ion_exchange", WELL, overrides={"salt_dose": "160.2 g/L"}),
+    unit = check_unit(UnitCase("ion_exchange", WELL, overrides={**TWIN, "salt_dose": "160.2 g/L"}),
                       {"calc.C_op": ("57.2 g/L", 1e-4), "sizing.resin_per_vessel": ("5.227 m3", 0.001)})
     assert "operating_capacity" not in unit.criteria.used
 
 
 def test_a_user_capacity_overrides_the_table():
-    unit = check_unit(UnitCase("ion_exchange", WELL, overrides={"operating_capacity": "65 g/L"}),
+    unit = check_unit(UnitCase("ion_exchange", WELL, overrides={**TWIN, "operating_capacity": "65 g/L"}),
                       {"calc.C_op": ("65 g/L", 1e-9), "sizing.resin_per_vessel": ("4.600 m3", 0.001)})
     assert unit.criteria.used["operating_capacity"].overridden
 
@@ -72,9 +75,30 @@ def test_brackish_feeds_warn():
 
 
 def test_resin_replacement_is_an_operating_cost():
-    unit = check_unit(UnitCase("ion_exchange", WELL), {})
+    unit = check_unit(UnitCase("ion_exchange", WELL, overrides=TWIN), {})
     resin = next(i for i in unit.capex_items if i.category == "media")
     # 2 · 5.974 m³ · 5,403 USD₂₀₂₀/m³ · 800/596.2, replaced over 7 years.
     assert resin.cost.magnitude == pytest.approx(2 * 5.974 * 5403 * 800 / 596.2, rel=0.002)
     replacement = next(o for o in unit.opex_items if o.category == "replacement")
     assert replacement.annual.magnitude == pytest.approx(resin.cost.magnitude / 7, rel=1e-6)
+
+
+def test_by_default_the_layout_that_costs_least_installed_is_built():
+    # 1,000 m³/d: 1 duty exchanger fits (4.98 m² ≤ 7.07 m²); 1, 2 or 3 duty are valid and the standby holds a whole
+    # vessel of resin, so 3 duty of 1.991 m³ + 1 standby (7.97 m³ of resin, not 11.95 m³) costs least installed.
+    unit = check_unit(UnitCase("ion_exchange", WELL),
+                      {"sizing.vessels": (4, 0), "sizing.resin_per_vessel": ("1.991 m3", 0.001)})
+    twin = UnitCase("ion_exchange", WELL, overrides=TWIN).run()
+    assert installed_cost(unit) < installed_cost(twin)
+
+
+def test_installed_cost_never_falls_where_one_more_exchanger_is_needed():
+    # 200 to 50,000 m3/d in 10 % steps: no step may cost more than 2 % less than the one before.
+    previous = None
+    for i in range(58):
+        flow = 200 * 1.1 ** i
+        unit = UnitCase("ion_exchange", make_stream(f"{flow} m3/d", peak_factor=1.5, hardness=300, tds=600)).run()
+        cost = installed_cost(unit)
+        if previous is not None:
+            assert cost >= previous * 0.98, (flow, previous, cost)
+        previous = cost

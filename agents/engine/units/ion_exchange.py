@@ -16,6 +16,7 @@ import math
 from ..quantities import Q_, Quantity
 from ..stream import Stream
 from .base import UnitProcess, register
+from .grit_chamber import cheaper_option
 from .reverse_osmosis import motor_rating
 
 CACO3_PER_EQ = 50.04  # mg as CaCO3 per meq
@@ -84,7 +85,16 @@ class IonExchange(UnitProcess):
                           "Q_pk": (q_peak, "calculated"), "v_max": v_max},
                          max(area, q_peak / v_max.quantity), unit="m**2")
         d_max = self.c("max_vessel_diameter")
-        duty = self.parallel_trains(area, math.pi / 4 * d_max.quantity**2, "duty exchangers")
+        fewest = self.parallel_trains(area, math.pi / 4 * d_max.quantity**2, "duty exchangers")
+        # One or two more, smaller exchangers are valid too, and a smaller standby holds less resin: unless the
+        # user sets the number, the layout that costs least installed keeps the cost rising where one more
+        # exchanger is needed.
+        asked = round(self.c("duty_exchangers").m)
+        layouts = {f"{n} duty exchangers": n for n in range(fewest, fewest + 3)}
+        if asked:
+            duty = max(asked, fewest)
+        else:
+            duty = layouts[cheaper_option(self, influent, layouts, list(layouts), "exchanger layout")]
         standby = int(self.c("standby_vessels").m)
         vessels = duty + standby
         self.trains = vessels
