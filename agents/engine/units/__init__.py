@@ -11,7 +11,7 @@ import pkgutil
 from .base import UNIT_TYPES, UnitProcess, register
 
 for _module in pkgutil.iter_modules(__path__):
-    if _module.name != "base":
+    if _module.name not in ("base", "common"):
         importlib.import_module(f"{__name__}.{_module.name}")
 
 __all__ = ["UNIT_TYPES", "UnitProcess", "register"]

@@ -30,7 +30,7 @@ from ..criteria import load_unit_data
 from ..quantities import Q_, Quantity
 from ..stream import Stream
 from .base import UnitProcess, register
-from .grit_chamber import cheaper_option
+from .common import cheaper_option
 
 GRAVITY = Q_(9.81, "m/s**2")
 R_GAS = 8.314  # kJ/(kmol·K)

@@ -18,7 +18,7 @@ from ..criteria import Criterion, load_data
 from ..quantities import Q_, Quantity
 from ..stream import Stream
 from .base import UnitProcess, register
-from .grit_chamber import cheaper_option
+from .common import cheaper_option
 
 # A mg of Cl2 dosed as NaOCl ends as NaCl (58.44/70.9 = 0.82 mg) and the product carries about as
 # much NaCl again from its manufacture (Cl2 + 2 NaOH → NaOCl + NaCl): about 1.65 mg TDS per mg Cl2.

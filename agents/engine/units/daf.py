@@ -23,7 +23,7 @@ from ..stream import WATER_DENSITY, Stream
 from .base import UnitProcess, register
 from .coagulation_flocculation import chemical_removals, dose_chemicals
 from .equalization import pump_power
-from .grit_chamber import ATMOSPHERE, GRAVITY
+from .common import ATMOSPHERE, GRAVITY
 from .oil_water_separator import interpolate
 
 # Solubility of air in water at 1 atm (mL/L) by temperature (°C).

@@ -21,7 +21,7 @@ from ..criteria import Criterion
 from ..quantities import Q_, Quantity
 from ..stream import WATER_DENSITY, Stream
 from .base import UnitProcess, register
-from .grit_chamber import GRAVITY, blower_power, cheaper_option
+from .common import GRAVITY, blower_power, cheaper_option
 
 DAY = Q_(1.0, "day")
 PATTERNS = {1: "sinusoidal", 2: "shifts"}

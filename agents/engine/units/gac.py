@@ -17,7 +17,7 @@ from ..cost_curves import cost_index
 from ..quantities import Q_, Quantity
 from ..stream import Stream
 from .base import UnitProcess, register
-from .grit_chamber import cheaper_option
+from .common import cheaper_option
 from .reverse_osmosis import motor_rating
 
 

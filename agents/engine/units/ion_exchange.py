@@ -16,7 +16,7 @@ import math
 from ..quantities import Q_, Quantity
 from ..stream import Stream
 from .base import UnitProcess, register
-from .grit_chamber import cheaper_option
+from .common import cheaper_option
 from .reverse_osmosis import motor_rating
 
 CACO3_PER_EQ = 50.04  # mg as CaCO3 per meq

@@ -29,7 +29,7 @@ from ..quantities import Q_, Quantity
 from ..stream import Stream
 from .activated_sludge import COD_PER_VSS, O2_PER_N_NITRIFIED, SuspendedGrowth
 from .base import register
-from .grit_chamber import cheaper_option
+from .common import cheaper_option
 
 
 @register

@@ -19,7 +19,7 @@ from ..criteria import Criterion
 from ..quantities import Q_, Quantity
 from ..stream import Stream
 from .base import UnitProcess, register
-from .grit_chamber import GRAVITY
+from .common import GRAVITY
 
 # Density (kg/m3) and dynamic viscosity (mPa·s) of water by temperature (°C):
 # Metcalf & Eddy 5th ed. (2014), Appendix C (physical properties of water, SI units).

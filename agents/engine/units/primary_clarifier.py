@@ -15,7 +15,7 @@ from ..quantities import Q_, Quantity
 from ..stream import Stream
 from .base import UnitProcess, register
 from .equalization import pump_power
-from .grit_chamber import cheaper_option
+from .common import cheaper_option
 
 
 @register
