@@ -31,9 +31,15 @@ def project_from_requirements(
 def conversation_set_requirements(
     *, project: Project, owner: AbstractBaseUser, data: dict[str, Any], filename: str
 ) -> Conversation:
-    """Store a requirements file in the project's proposal conversation (read by the proposal phase)."""
+    """Store a requirements file in the project's proposal conversation (read by the proposal phase).
+
+    A new conversation starts from what the project already says (subsector, country), as the
+    chat's own conversations do, so the questionnaire does not ask for them again.
+    """
+    from conversations.selectors import initial_metadata
+
     conversation, _created = Conversation.objects.get_or_create(
-        project=project, phase=Phase.PROPOSAL, defaults={"owner": owner, "metadata": {}}
+        project=project, phase=Phase.PROPOSAL, defaults={"owner": owner, "metadata": initial_metadata(project)}
     )
     metadata = dict(conversation.metadata or {})
     metadata.update({"requirements": data, "language": data.get("language") or "es", "source": {"file": filename}})

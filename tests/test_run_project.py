@@ -87,3 +87,14 @@ def test_requirements_the_engine_refuses_are_listed(owner, tmp_path):
     with pytest.raises(CommandError, match="flow"):
         _run(str(path), owner=owner.email)
     assert not Project.objects.exists()
+
+
+def test_the_chat_does_not_ask_again_what_the_file_gave_the_project(owner, django_capture_on_commit_callbacks):
+    from conversations.selectors import chat_state
+    from projects.access import get_project_for
+
+    with django_capture_on_commit_callbacks(execute=True):
+        summary = _run(str(EXAMPLES / "dairy_to_sewer.json"), owner=owner.email)
+    state = chat_state(get_project_for(owner, summary["project"]))
+    assert state.answers["subsector"]["value"] == "dairy"
+    assert state.current is None or state.current.key not in ("subsector", "country")
