@@ -14,7 +14,6 @@ helpers and its browser.
 from __future__ import annotations
 
 import io
-import os
 import re
 import subprocess
 import sys
@@ -23,17 +22,12 @@ from collections.abc import Iterator
 
 import pytest
 
-from .phases_for_tests import GATE_ENV, delete_celery_queue
 from .test_browser_workspace import (
     ROOT,
     WAIT_MS,
     Server,
-    _Database,
-    _free_port,
-    _http_ok,
-    _stop,
-    _wait_until,
     browser,  # noqa: F401 — the module's browser fixture
+    serve,
 )
 
 pytestmark = pytest.mark.browser
@@ -68,62 +62,9 @@ print("PROJECT", project.id)
 @pytest.fixture(scope="module")
 def server(tmp_path_factory) -> Iterator[Server]:
     tmp = tmp_path_factory.mktemp("browser-proposal")
-    mail_dir = tmp / "mail"
-    mail_dir.mkdir()
-    redis_url = os.environ.get("REDIS_URL", "")
-    queue = f"h2o-browser-proposal-{uuid.uuid4().hex[:12]}"
-    database = _Database(tmp)
-    env = {
-        **os.environ,
-        "DJANGO_SETTINGS_MODULE": "tests.browser_proposal_settings",
-        "PYTHONPATH": str(ROOT),
-        "DATABASE_URL": database.url,
-        "MEDIA_ROOT": str(tmp / "media"),
-        "H2O_TEST_MAIL_DIR": str(mail_dir),
-        GATE_ENV: str(tmp / "gate"),
-        "H2O_PHASE_QUEUE": queue,
-        "H2O_TEST_CACHE_PREFIX": queue,
-        "H2O_AI_MODEL": "",
-        "DEBUG": "true",
-    }
-    processes: list[subprocess.Popen] = []
-    logs = []
-
-    def start(name: str, *args: str) -> subprocess.Popen:
-        log = tmp / f"{name}.log"
-        logs.append(log)
-        with log.open("wb") as out:
-            process = subprocess.Popen([sys.executable, *args], cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT)
-        processes.append(process)
-        return process
-
-    try:
-        subprocess.run(
-            [sys.executable, "manage.py", "migrate", "--noinput", "-v", "0"],
-            cwd=ROOT, env=env, check=True, capture_output=True, timeout=120,
-        )  # fmt: skip
-        port = _free_port()
-        start("daphne", "-m", "daphne", "-b", "127.0.0.1", "-p", str(port), "h2o.asgi:application")
-        if redis_url:
-            worker_log = tmp / "celery.log"
-            start(
-                "celery", "-m", "celery", "-A", "h2o", "worker", "--pool=solo", "-Q", queue, "--loglevel=INFO",
-                "--without-gossip", "--without-mingle", "--without-heartbeat", "--hostname", f"{queue}@%h",
-            )  # fmt: skip
-            _wait_until(lambda: b" ready." in worker_log.read_bytes(), "The Celery worker", logs)
-        url = f"http://127.0.0.1:{port}"
-        _wait_until(lambda: _http_ok(url + "/accounts/login/"), "daphne", logs)
-        instance = Server(
-            url=url, mail_dir=mail_dir, gate=tmp / "gate", logs=logs, celery_log=tmp / "celery.log" if redis_url else None
-        )
-        instance.env = env  # type: ignore[attr-defined]
+    extra = {"MEDIA_ROOT": str(tmp / "media"), "H2O_AI_MODEL": ""}
+    with serve(tmp, settings_module="tests.browser_proposal_settings", name="browser-proposal", extra_env=extra) as instance:
         yield instance
-    finally:
-        for process in processes:
-            _stop(process)
-        database.drop()
-        if redis_url:
-            delete_celery_queue(redis_url, queue)
 
 
 def _owner_with_project(server: Server) -> tuple[str, str]:
@@ -131,7 +72,7 @@ def _owner_with_project(server: Server) -> tuple[str, str]:
     name = f"Planta Lácteos {uuid.uuid4().hex[:4]}"
     result = subprocess.run(
         [sys.executable, "manage.py", "shell", "-c", SETUP.format(email=email, password=PASSWORD, name=name)],
-        cwd=ROOT, env=server.env, check=True, capture_output=True, text=True, timeout=120,  # type: ignore[attr-defined]
+        cwd=ROOT, env=server.env, check=True, capture_output=True, text=True, timeout=120,
     )  # fmt: skip
     project_id = re.search(r"PROJECT ([0-9a-f-]{36})", result.stdout).group(1)
     return email, project_id

@@ -21,7 +21,8 @@ import time
 import urllib.request
 import uuid
 from collections.abc import Iterator
-from dataclasses import dataclass
+from contextlib import contextmanager
+from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
@@ -59,6 +60,7 @@ class Server:
     gate: Path
     logs: list[Path]
     celery_log: Path | None = None
+    env: dict[str, str] = field(default_factory=dict)
 
     def confirmation_link(self, address: str, timeout: float = 10.0) -> str:
         """The confirmation link of the last email sent to `address`."""
@@ -151,17 +153,18 @@ def _stop(process: subprocess.Popen) -> None:
             process.wait(timeout=10)
 
 
-@pytest.fixture(scope="module")
-def server(tmp_path_factory) -> Iterator[Server]:
-    tmp = tmp_path_factory.mktemp("browser")
+@contextmanager
+def serve(tmp: Path, *, settings_module: str, name: str, extra_env: dict[str, str] | None = None) -> Iterator[Server]:
+    """daphne with ``settings_module`` on its own database (and, with REDIS_URL, a Celery
+    worker on its own queue, as in production); everything is stopped and dropped after."""
     mail_dir = tmp / "mail"
     mail_dir.mkdir()
     redis_url = os.environ.get("REDIS_URL", "")
-    queue = f"h2o-browser-{uuid.uuid4().hex[:12]}"
+    queue = f"h2o-{name}-{uuid.uuid4().hex[:12]}"
     database = _Database(tmp)
     env = {
         **os.environ,
-        "DJANGO_SETTINGS_MODULE": "tests.browser_settings",
+        "DJANGO_SETTINGS_MODULE": settings_module,
         "PYTHONPATH": str(ROOT),
         "DATABASE_URL": database.url,
         "H2O_TEST_MAIL_DIR": str(mail_dir),
@@ -169,6 +172,7 @@ def server(tmp_path_factory) -> Iterator[Server]:
         "H2O_PHASE_QUEUE": queue,
         "H2O_TEST_CACHE_PREFIX": queue,
         "DEBUG": "true",
+        **(extra_env or {}),
     }
     processes: list[subprocess.Popen] = []
     logs: list[Path] = []
@@ -198,7 +202,8 @@ def server(tmp_path_factory) -> Iterator[Server]:
         url = f"http://127.0.0.1:{port}"
         _wait_until(lambda: _http_ok(url + "/accounts/login/"), "daphne", logs)
         yield Server(
-            url=url, mail_dir=mail_dir, gate=tmp / "gate", logs=logs, celery_log=tmp / "celery.log" if redis_url else None
+            url=url, mail_dir=mail_dir, gate=tmp / "gate", logs=logs,
+            celery_log=tmp / "celery.log" if redis_url else None, env=env,
         )
     finally:
         for process in processes:
@@ -206,6 +211,12 @@ def server(tmp_path_factory) -> Iterator[Server]:
         database.drop()
         if redis_url:
             delete_celery_queue(redis_url, queue)
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory) -> Iterator[Server]:
+    with serve(tmp_path_factory.mktemp("browser"), settings_module="tests.browser_settings", name="browser") as instance:
+        yield instance
 
 
 # --- The browser ----------------------------------------------------------------------------
