@@ -33,6 +33,12 @@ def _media_in_tmp(settings, tmp_path):
 
 
 @pytest.fixture
+def chat_unthrottled(settings):
+    """Chat tests post many answers in a row; the per-user rate limit is tested on its own."""
+    settings.H2O_CHAT_RATE_LIMIT = "1000/m"
+
+
+@pytest.fixture
 def password() -> str:
     return TEST_PASSWORD
 

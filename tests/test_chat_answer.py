@@ -2,7 +2,6 @@
 unit-parsed, stored as messages and in the conversation metadata; a bad
 answer gets a clear explanation and the question again, never a 500."""
 
-import uuid
 
 import pytest
 from django.urls import reverse
@@ -10,14 +9,7 @@ from django.urls import reverse
 from conversations.models import Conversation, Message
 
 
-@pytest.fixture(autouse=True)
-def _own_rate_limit_cache(settings):
-    settings.CACHES = {
-        **settings.CACHES,
-        "chat-tests": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": uuid.uuid4().hex},
-    }
-    settings.RATELIMIT_USE_CACHE = "chat-tests"
-    settings.H2O_CHAT_RATE_LIMIT = "1000/m"
+pytestmark = pytest.mark.usefixtures("chat_unthrottled")
 
 
 @pytest.fixture

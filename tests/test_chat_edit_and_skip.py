@@ -1,7 +1,6 @@
 """Going back to change an earlier answer, and skipping what one does not
 know (the default stands and the summary says so)."""
 
-import uuid
 
 import pytest
 from django.urls import reverse
@@ -10,14 +9,7 @@ from conversations.models import Conversation, Message
 from conversations.requirements import defaults_used, requirements_from_answers
 
 
-@pytest.fixture(autouse=True)
-def _own_rate_limit_cache(settings):
-    settings.CACHES = {
-        **settings.CACHES,
-        "chat-tests": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": uuid.uuid4().hex},
-    }
-    settings.RATELIMIT_USE_CACHE = "chat-tests"
-    settings.H2O_CHAT_RATE_LIMIT = "1000/m"
+pytestmark = pytest.mark.usefixtures("chat_unthrottled")
 
 
 @pytest.fixture

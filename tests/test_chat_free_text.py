@@ -2,7 +2,6 @@
 with units and the names of what they measure, in Spanish and in English,
 fills the answers it can, and the assistant asks for what is still missing."""
 
-import uuid
 
 import pytest
 from django.urls import reverse
@@ -15,14 +14,11 @@ from conversations.questionnaire import load_questionnaire
 DAIRY = {"subsector": {"value": "dairy"}}
 
 
+pytestmark = pytest.mark.usefixtures("chat_unthrottled")
+
+
 @pytest.fixture(autouse=True)
-def _own_rate_limit_cache(settings):
-    settings.CACHES = {
-        **settings.CACHES,
-        "chat-tests": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": uuid.uuid4().hex},
-    }
-    settings.RATELIMIT_USE_CACHE = "chat-tests"
-    settings.H2O_CHAT_RATE_LIMIT = "1000/m"
+def _offline(settings):
     settings.H2O_AI_MODEL = ""
 
 

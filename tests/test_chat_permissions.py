@@ -12,14 +12,11 @@ from django.urls import reverse
 from conversations.models import Conversation, Message
 
 
+pytestmark = pytest.mark.usefixtures("chat_unthrottled")
+
+
 @pytest.fixture(autouse=True)
-def _own_rate_limit_cache(settings):
-    settings.CACHES = {
-        **settings.CACHES,
-        "chat-tests": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": uuid.uuid4().hex},
-    }
-    settings.RATELIMIT_USE_CACHE = "chat-tests"
-    settings.H2O_CHAT_RATE_LIMIT = "1000/m"
+def _offline(settings):
     settings.H2O_AI_MODEL = ""
 
 

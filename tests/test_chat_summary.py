@@ -3,7 +3,6 @@ with a link back to its question, defaults marked, and — once the
 questionnaire is complete — the button that starts the proposal phase, for
 engineers and owners only, and only when the proposal phase is installed."""
 
-import uuid
 
 import pytest
 from django.db import connection
@@ -29,14 +28,7 @@ class WithProposalPhase:
     ]
 
 
-@pytest.fixture(autouse=True)
-def _own_rate_limit_cache(settings):
-    settings.CACHES = {
-        **settings.CACHES,
-        "chat-tests": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": uuid.uuid4().hex},
-    }
-    settings.RATELIMIT_USE_CACHE = "chat-tests"
-    settings.H2O_CHAT_RATE_LIMIT = "1000/m"
+pytestmark = pytest.mark.usefixtures("chat_unthrottled")
 
 
 @pytest.fixture

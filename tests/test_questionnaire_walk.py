@@ -4,7 +4,6 @@ only for reuse, reverse-osmosis questions (silica, hardness, boron) only when
 the TDS is high, nitrogen and phosphorus limits only for a discharge to
 surface water. The answers make requirements the engine accepts."""
 
-import uuid
 
 import pytest
 from django.urls import reverse
@@ -19,14 +18,7 @@ from .factories import ProjectFactory, ProjectMemberFactory
 ALL = [(sector, str(sub)) for sector, subs in SUBSECTORS_BY_SECTOR.items() for sub in subs]
 
 
-@pytest.fixture(autouse=True)
-def _own_rate_limit_cache(settings):
-    settings.CACHES = {
-        **settings.CACHES,
-        "chat-tests": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": uuid.uuid4().hex},
-    }
-    settings.RATELIMIT_USE_CACHE = "chat-tests"
-    settings.H2O_CHAT_RATE_LIMIT = "1000/m"
+pytestmark = pytest.mark.usefixtures("chat_unthrottled")
 
 
 def example(question, choose: dict | None = None) -> dict:

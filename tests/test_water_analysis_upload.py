@@ -3,7 +3,6 @@ once, with a report of what was read and what was ignored and why; a broken,
 empty, oversized or wrong-type file gets a clear message, never a 500."""
 
 import io
-import uuid
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -38,14 +37,7 @@ ENGLISH_COLUMNS_CSV = (
 )
 
 
-@pytest.fixture(autouse=True)
-def _own_rate_limit_cache(settings):
-    settings.CACHES = {
-        **settings.CACHES,
-        "chat-tests": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": uuid.uuid4().hex},
-    }
-    settings.RATELIMIT_USE_CACHE = "chat-tests"
-    settings.H2O_CHAT_RATE_LIMIT = "1000/m"
+pytestmark = pytest.mark.usefixtures("chat_unthrottled")
 
 
 @pytest.fixture

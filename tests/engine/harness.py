@@ -35,10 +35,14 @@ class UnitCase:
     context: dict[str, Any] = field(default_factory=dict)
     tag: str = "U-101"
 
-    def run(self) -> UnitProcess:
+    def run(self, option: object = None) -> UnitProcess:
+        """Design the unit; ``option`` forces one of its design options (packaged or site-built,
+        steel or concrete…) whatever it costs, as an engineer's override would."""
         ctx = DesignContext(overrides={self.unit_type: self.overrides},
                             targets={k: parse_quantity(v) for k, v in self.targets.items()}, **self.context)
         unit = UNIT_TYPES[self.unit_type](ctx, self.tag)
+        if option is not None:
+            unit._option = option
         unit.run(self.influent)
         unit.ctx_for_test = ctx
         return unit

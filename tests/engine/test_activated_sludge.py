@@ -5,10 +5,8 @@ import math
 import pytest
 
 from agents.engine.calc import Sourced
-from agents.engine.context import DesignContext
 from agents.engine.costing import installed_cost
-from agents.engine.quantities import Q_, parse_quantity
-from agents.engine.units import UNIT_TYPES
+from agents.engine.quantities import Q_
 from agents.engine.units.activated_sludge import do_saturation, monod_effluent, sdnr_20, sdnr_recycle_correction
 
 from .harness import UnitCase, check_unit, make_stream, value_of
@@ -171,21 +169,12 @@ def test_small_flows_take_the_cheaper_of_a_package_plant_and_site_built_basins()
     # Below 500 m3/d (EPA 832-F-00-016) a package plant is valid as well; the one that costs less installed is built.
     case = example_case(flow="150 m3/d", targets={"nh4_n": "1 mg/L"})
     unit = case.run()
-    package = forced(case, True)
+    package = case.run(option=True)
     assert package.trains == 1 and package.capex_items[0].description.startswith("prefabricated")
     assert math.isclose(package.sizing["srt"].quantity.to("d").magnitude, 21.08, rel_tol=0.005)
     # The package plant's price includes its clarifier, so with these curves the site-built basins cost less.
     assert not unit.packaged and installed_cost(unit) < installed_cost(package)
     assert math.isclose(unit.sizing["srt"].quantity.to("d").magnitude, 21.08, rel_tol=0.005)
-
-
-def forced(case, packaged):
-    """``case``'s unit designed as packaged or site-built, whatever it costs."""
-    unit = UNIT_TYPES[case.unit_type](DesignContext(targets={k: parse_quantity(v) for k, v in case.targets.items()},
-                                                    **case.context), case.tag)
-    unit._option = packaged
-    unit.run(case.influent)
-    return unit
 
 
 def test_installed_cost_never_falls_across_the_packaged_switch():

@@ -3,10 +3,8 @@
 import pytest
 
 from agents.engine.calc import Sourced
-from agents.engine.context import DesignContext
 from agents.engine.costing import installed_cost
-from agents.engine.quantities import Q_, parse_quantity
-from agents.engine.units import UNIT_TYPES
+from agents.engine.quantities import Q_
 from agents.engine.units.chlorination import collins_selleck_ct, giardia_ct, virus_ct
 
 from .harness import UnitCase, check_unit, make_stream, value_of
@@ -88,21 +86,11 @@ def test_a_higher_baffling_factor_shrinks_the_tank():
 
 def test_small_flows_use_a_packaged_skid():
     small = case("potable", flow="100 m3/d", coliforms=None)
-    unit, package = small.run(), forced(small, True)
+    unit, package = small.run(), small.run(option=True)
     assert package.packaged and package.trains == 1
     # Both are valid below 500 m3/d; the one that costs less installed is built (here the site-built tank).
     assert installed_cost(unit) <= installed_cost(package)
     assert value_of(package, "sizing.volume").to("m3").magnitude == pytest.approx(100 * 1.8 * 27.57 / 1440, rel=0.002)
-
-
-def forced(case, packaged):
-    """``case``'s unit designed as packaged or site-built, whatever it costs."""
-    unit = UNIT_TYPES[case.unit_type](DesignContext(overrides={case.unit_type: case.overrides},
-                                                    targets={k: parse_quantity(v) for k, v in case.targets.items()},
-                                                    **case.context), case.tag)
-    unit._option = packaged
-    unit.run(case.influent)
-    return unit
 
 
 def test_installed_cost_never_falls_across_the_packaged_switch():

@@ -2,10 +2,8 @@ import math
 
 import pytest
 
-from agents.engine.context import DesignContext
 from agents.engine.costing import installed_cost
 from agents.engine.quantities import Q_
-from agents.engine.units import UNIT_TYPES
 
 from .harness import UnitCase, check_unit, make_stream
 
@@ -44,18 +42,10 @@ def test_industrial_shift_pattern_stores_the_flow_of_the_idle_hours_in_a_steel_t
     case = UnitCase("equalization", make_stream("1000 m3/d", peak_factor=2.0), context={"sector": "industrial"})
     unit = check_unit(case, {"calc.V_th": ("500 m3", 1e-6), "sizing.volume": ("600 m3", 1e-6),
                              "sizing.retention_time": ("14.4 h", 1e-6), "sizing.side": ("10.954 m", 1e-3)})
-    steel = forced(case, True)
+    steel = case.run(option=True)
     assert steel.sizing["diameter"].quantity.m_as("m") == pytest.approx(12.36, rel=1e-3)
     assert any(item.description.startswith("bolted or welded steel tank") for item in steel.capex_items)
     assert not unit.packaged and installed_cost(unit) < installed_cost(steel)
-
-
-def forced(case, steel):
-    """``case``'s unit designed with steel or concrete tanks, whatever they cost."""
-    unit = UNIT_TYPES[case.unit_type](DesignContext(overrides={case.unit_type: case.overrides}, **case.context), case.tag)
-    unit._option = steel
-    unit.run(case.influent)
-    return unit
 
 
 def test_installed_cost_never_falls_across_the_steel_and_concrete_ranges():

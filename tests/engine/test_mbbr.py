@@ -5,7 +5,7 @@ import pytest
 from agents.engine.calc import Sourced
 from agents.engine.context import DesignContext
 from agents.engine.costing import installed_cost
-from agents.engine.quantities import Q_, parse_quantity
+from agents.engine.quantities import Q_
 from agents.engine.units import UNIT_TYPES
 from agents.engine.units.base import BALANCE_TOLERANCE
 
@@ -99,7 +99,7 @@ def test_fill_fraction_override_changes_the_reactor_not_the_media():
 def test_small_flows_use_a_containerised_mbbr_and_large_ones_split():
     # Below 300 m3/d a containerised MBBR is valid as well; with these curves site-built reactors cost less.
     small = mbbr_case(flow="150 m3/d")
-    unit, container = small.run(), forced(small, True)
+    unit, container = small.run(), small.run(option=True)
     assert container.packaged and container.trains == 1
     assert not unit.packaged and installed_cost(unit) < installed_cost(container)
     large = check_unit(mbbr_case(flow="60000 m3/d", targets={"nh4_n": "2 mg/L"}), {})
@@ -123,16 +123,6 @@ def test_the_influent_cod_is_split_as_in_the_activated_sludge_and_the_separator_
     cod_out = value_of(unit, "effluent.cod").to("mg/L").magnitude
     tss_out = value_of(unit, "effluent.tss").to("mg/L").magnitude
     assert cod_out - ratio * tss_out == pytest.approx(10.72 + 12.8, rel=2e-3)
-
-
-def forced(case, packaged):
-    """``case``'s unit designed as packaged or site-built, whatever it costs."""
-    unit = UNIT_TYPES[case.unit_type](DesignContext(overrides={case.unit_type: case.overrides},
-                                                    targets={k: parse_quantity(v) for k, v in case.targets.items()},
-                                                    **case.context), case.tag)
-    unit._option = packaged
-    unit.run(case.influent)
-    return unit
 
 
 def test_installed_cost_never_falls_across_the_packaged_switch():

@@ -1,9 +1,7 @@
 import math
 
-from agents.engine.context import DesignContext
 from agents.engine.costing import installed_cost
-from agents.engine.quantities import Q_, parse_quantity
-from agents.engine.units import UNIT_TYPES
+from agents.engine.quantities import Q_
 
 from .harness import UnitCase, check_unit, make_stream
 
@@ -54,7 +52,7 @@ def test_large_plants_split_into_clarifiers_no_larger_than_the_largest_diameter(
 
 def test_small_flows_get_one_packaged_clarifier():
     case = UnitCase("primary_clarifier", make_stream("300 m3/d", peak_factor=2.0, **MUNICIPAL))
-    package = forced(case, True)
+    package = case.run(option=True)
     assert package.trains == 1 and package.sizing["surface_area"].quantity.m_as("m**2") == 7.5
     assert package.capex_items[0].description.startswith("packaged steel clarifier")
     # Both are valid below 500 m3/d; the one that costs less installed is built.
@@ -68,16 +66,6 @@ def test_an_overflow_rate_override_changes_the_area_and_not_the_depth():
     assert unit.sizing["surface_area"].quantity == Q_(400, "m**2")  # 20,000/50 = 400 = A_peak
     assert unit.sizing["side_water_depth"].quantity == Q_(4.0, "m")
     assert unit.criteria.used["overflow_rate_average"].overridden
-
-
-def forced(case, packaged):
-    """``case``'s unit designed as packaged or site-built, whatever it costs."""
-    unit = UNIT_TYPES[case.unit_type](DesignContext(overrides={case.unit_type: case.overrides},
-                                                    targets={k: parse_quantity(v) for k, v in case.targets.items()},
-                                                    **case.context), case.tag)
-    unit._option = packaged
-    unit.run(case.influent)
-    return unit
 
 
 def test_installed_cost_never_falls_across_the_packaged_switch():
