@@ -752,7 +752,9 @@ def test_a_celery_worker_runs_a_phase_started_in_a_request(celery_worker, projec
     wait_for(lambda: PhaseRun.objects.filter(pk=run.pk, status__in=[Status.SUCCEEDED, Status.FAILED]).exists())
     run.refresh_from_db()
     assert (run.status, run.result["answer"], run.task_id) == (Status.SUCCEEDED, 42, run.task_id)
-    assert ActivityEvent.objects.filter(project=project, verb="phase.succeeded").exists()
+    # The timeline entry is written by a phase_finished listener after the run's final commit,
+    # so the worker may still be writing it when the succeeded status becomes visible.
+    wait_for(lambda: ActivityEvent.objects.filter(project=project, verb="phase.succeeded").exists())
 
 
 @pytest.mark.django_db(transaction=True)
