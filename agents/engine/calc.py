@@ -12,7 +12,12 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from .criteria import Criterion
+from .i18n import SOURCE_LANGUAGE, mark, tr
 from .quantities import Quantity, qjson, reduced
+
+# Where an input came from, in the words most calculations use (translated with the record).
+SOURCE_WORDS = (mark("calculated"), mark("design"), mark("influent"), mark("influent peak"), mark("physical constant"),
+                mark("default"), mark("user"), mark("target"), mark("upstream biological unit"))
 
 
 @dataclass(frozen=True)
@@ -62,10 +67,15 @@ InputSpec = "Sourced | tuple[Quantity, str] | tuple[Quantity, str, str] | Criter
 
 @dataclass
 class CalcLog:
-    """The calculations of one design, in the order they were made."""
+    """The calculations of one design, in the order they were made.
+
+    Descriptions, notes and the sources and descriptions of inputs given as
+    tuples are English messages, recorded in ``language`` (the design's).
+    """
 
     records: list[Calculation] = field(default_factory=list)
     _ids: dict[str, int] = field(default_factory=dict)
+    language: str = SOURCE_LANGUAGE
 
     def record(
         self,
@@ -94,19 +104,24 @@ class CalcLog:
         n = self._ids.get(base, 0)
         self._ids[base] = n + 1
         calc_id = base if n == 0 else f"{base}.{n + 1}"
+        language = self.language
+        if language != SOURCE_LANGUAGE:
+            description, note = tr(language, description), tr(language, note)
         self.records.append(Calculation(calc_id, unit_tag, description, equation, parsed, result, symbol, note))
         return result
 
-    @staticmethod
-    def _input(symbol: str, spec: Any) -> CalcInput:
+    def _input(self, symbol: str, spec: Any) -> CalcInput:
         kind = type(spec)
         if kind is Criterion:
             return CalcInput(symbol, spec.description, spec.quantity, spec.source)
         if kind is tuple:
             quantity, source, *rest = spec
-            return CalcInput(symbol, rest[0] if rest else "", quantity, source)
+            description = rest[0] if rest else ""
+            if self.language != SOURCE_LANGUAGE:
+                source, description = tr(self.language, source), tr(self.language, description)
+            return CalcInput(symbol, description, quantity, source)
         if isinstance(spec, Sourced):
-            return CalcInput(symbol, "", spec.quantity, spec.source)
+            return CalcInput(symbol, "", spec.quantity, tr(self.language, spec.source))
         if hasattr(spec, "quantity") and hasattr(spec, "source"):
             return CalcInput(symbol, getattr(spec, "description", ""), spec.quantity, spec.source)
         raise TypeError(f"calculation input {symbol!r} has no source: {spec!r}")

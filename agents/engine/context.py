@@ -7,11 +7,12 @@ from typing import Any
 
 from .calc import CalcLog, Sourced
 from .criteria import CriteriaSet
+from .i18n import Translator
 from .quantities import Q_, Quantity
 
 
 @dataclass
-class DesignContext:
+class DesignContext(Translator):
     """Shared state of one design run.
 
     ``overrides`` maps unit type → criterion → value as the user gave it;
@@ -21,6 +22,8 @@ class DesignContext:
     ``sludge_disposal_price`` (USD per wet tonne), ``discount_rate`` and
     ``plant_life`` are :class:`Sourced`
     values so that every cost can say where its price came from.
+    ``language`` is the one the design writes in: ``t``/``tn`` translate a
+    message into it (agents/engine/i18n.py).
     """
 
     log: CalcLog = field(default_factory=CalcLog)
@@ -48,8 +51,11 @@ class DesignContext:
     # secondary clarifier, for instance), keyed by a documented name.
     shared: dict[str, Any] = field(default_factory=dict)
 
+    def __post_init__(self) -> None:
+        self.log.language = self.language
+
     def criteria(self, unit_type: str, tag: str) -> CriteriaSet:
-        cs = CriteriaSet(unit_type, tag, self.overrides.get(unit_type), self.warnings)
+        cs = CriteriaSet(unit_type, tag, self.overrides.get(unit_type), self.warnings, self.language)
         self.criteria_sets[tag] = cs
         return cs
 

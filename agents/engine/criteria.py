@@ -15,7 +15,8 @@ from typing import Any
 import yaml
 from pint.errors import DimensionalityError
 
-from .quantities import Q_, Quantity, QuantityError, fmt, parse_quantity
+from .i18n import SOURCE_LANGUAGE, tr
+from .quantities import Q_, Quantity, QuantityError, parse_quantity
 
 DATA_DIR = Path(__file__).parent / "data"
 UNITS_DIR = DATA_DIR / "units"
@@ -103,10 +104,11 @@ def criterion_specs(unit_type: str) -> dict[str, CriterionSpec]:
 
 
 @cache
-def _published(unit_type: str, name: str) -> tuple[Criterion, bool]:
+def _published(unit_type: str, name: str, language: str) -> tuple[Criterion, bool]:
     """A criterion at its published value, and whether that is within its range (shared: immutable)."""
     spec = criterion_specs(unit_type)[name]
-    crit = Criterion(name, spec.description, spec.value, spec.low, spec.high, spec.source, False)
+    crit = Criterion(name, tr(language, spec.description), spec.value, spec.low, spec.high, tr(language, spec.source),
+                     False)
     return crit, crit.in_range()
 
 
@@ -158,8 +160,10 @@ class CriteriaSet:
     unit (``used``), and a value outside its published range adds a warning.
     """
 
-    def __init__(self, unit_type: str, tag: str, overrides: dict[str, Any] | None, warnings: list[str]):
+    def __init__(self, unit_type: str, tag: str, overrides: dict[str, Any] | None, warnings: list[str],
+                 language: str = SOURCE_LANGUAGE):
         self.unit_type = unit_type
+        self.language = language
         self.tag = tag
         self.specs = criterion_specs(unit_type)
         self.overrides = overrides or {}
@@ -170,18 +174,20 @@ class CriteriaSet:
         if name in self.used:
             return self.used[name]
         spec = self.specs[name]
+        language = self.language
         if name in self.overrides:
             q = override_quantity(spec, self.overrides[name], name=name)
-            source = f"user override (published default {fmt(spec.value)}; {spec.source})"
-            crit = Criterion(name, spec.description, q, spec.low, spec.high, source, True)
+            source = tr(language, "user override (published default {default}; {source})",
+                        default=spec.value, source=tr(language, spec.source))
+            crit = Criterion(name, tr(language, spec.description), q, spec.low, spec.high, source, True)
             in_range = crit.in_range()
         else:
-            crit, in_range = _published(self.unit_type, name)
+            crit, in_range = _published(self.unit_type, name, language)
         if not in_range:
-            self.warnings.append(
-                f"{self.tag}: {spec.description} = {fmt(crit.quantity)} is outside the published range "
-                f"{fmt(spec.low)} – {fmt(spec.high)} ({spec.source})"
-            )
+            self.warnings.append(tr(
+                language, "{tag}: {criterion} = {value} is outside the published range {low} – {high} ({source})",
+                tag=self.tag, criterion=crit.description, value=crit.quantity, low=spec.low, high=spec.high,
+                source=tr(language, spec.source)))
         self.used[name] = crit
         return crit
 

@@ -18,7 +18,8 @@ from typing import Any, ClassVar
 from ..calc import CalcLog
 from ..context import DesignContext
 from ..cost_curves import CostCurve, curve_cost
-from ..criteria import Criterion, load_unit_data
+from ..criteria import Criterion, load_data, load_unit_data
+from ..i18n import Translator
 from ..quantities import Q_, Quantity, qjson
 from ..stream import MASS_PARAMETERS, WATER_DENSITY, Stream
 
@@ -107,8 +108,14 @@ class SizingValue:
     calc_id: str = ""
 
 
-class UnitProcess:
-    """Base class of every unit type. Subclasses set ``type`` and implement ``size`` and ``cost``."""
+class UnitProcess(Translator):
+    """Base class of every unit type. Subclasses set ``type`` and implement ``size`` and ``cost``.
+
+    Texts handed to the helpers below (descriptions, purposes, notes,
+    warnings) are English messages of the engine catalogue, written in the
+    design's language as they are recorded; text with values goes through
+    ``self.t(message, **params)`` (agents/engine/i18n.py).
+    """
 
     type: ClassVar[str]
     tag_prefix: ClassVar[str]
@@ -162,8 +169,27 @@ class UnitProcess:
         return names.get(self.ctx.language, names["en"]) if isinstance(names, dict) else names
 
     @property
+    def language(self) -> str:
+        return self.ctx.language
+
+    @property
     def log(self) -> CalcLog:
         return self.ctx.log
+
+    def chemical_name(self, key: str) -> str:
+        """A chemical's name from data/chemicals.yaml in the design's language (its key when unknown)."""
+        names = (load_data("chemicals")["chemicals"].get(key) or {}).get("name")
+        if not isinstance(names, dict):
+            return key.replace("_", " ")
+        return names.get(self.language) or names["en"]
+
+    def note(self, message: str, /, **params: Any) -> None:
+        """A note on the unit's design for the reader, in the design's language."""
+        self.notes.append(self.t(message, **params))
+
+    def warn(self, message: str, /, **params: Any) -> None:
+        """A warning on the whole design, prefixed with the unit's tag."""
+        self.ctx.warnings.append(": ".join((self.tag, self.t(message, **params))))
 
     # -- helpers for size() and cost() ------------------------------------
 
@@ -176,7 +202,7 @@ class UnitProcess:
 
     def add_sizing(self, key: str, description: str, quantity: Quantity, unit: str | None = None) -> Quantity:
         q = quantity.to(unit) if unit else quantity
-        self.sizing[key] = SizingValue(description, q, self._record_of(q))
+        self.sizing[key] = SizingValue(self.t(description), q, self._record_of(q))
         return q
 
     def _record_of(self, q: Quantity) -> str:
@@ -193,16 +219,18 @@ class UnitProcess:
 
     def add_equipment(self, suffix: str, description: str, *, quantity: int = 1, capacity: Quantity | None = None,
                       power: Quantity | None = None, material: str = "", standby: int = 0) -> Equipment:
-        eq = Equipment(f"{self.tag}{suffix}", description, quantity, capacity, power, material, standby)
+        eq = Equipment(f"{self.tag}{suffix}", self.t(description), quantity, capacity, power, self.t(material), standby)
         self.equipment.append(eq)
         return eq
 
     def add_power(self, description: str, installed: Quantity, consumed: Quantity) -> None:
-        self.power.append(Power(description, installed.to("kW"), consumed.to("kW")))
+        self.power.append(Power(self.t(description), installed.to("kW"), consumed.to("kW")))
 
     def add_chemical(self, key: str, purpose: str, dose: Quantity, flow: Quantity) -> Chemical:
+        purpose = self.t(purpose)
         consumption = self.calc(
-            f"M_{key}", f"{purpose}: {key.replace('_', ' ')} consumption", f"M_{key} = D · Q",
+            f"M_{key}", self.t("{purpose}: {chemical} consumption", purpose=purpose, chemical=self.chemical_name(key)),
+            f"M_{key} = D · Q",
             {"D": (dose, "design", "dose as product"), "Q": (flow, "design", "treated flow")},
             (dose * flow), unit="kg/day",
         )
@@ -220,11 +248,11 @@ class UnitProcess:
 
     def add_capex(self, description: str, cost: Quantity, category: str = "equipment") -> None:
         last = self.log.records[-1].id if self.log.records else ""
-        self.capex_items.append(CostItem(description, cost.to("USD"), category, last))
+        self.capex_items.append(CostItem(self.t(description), cost.to("USD"), category, last))
 
     def add_opex(self, category: str, description: str, annual: Quantity) -> None:
         last = self.log.records[-1].id if self.log.records else ""
-        self.opex_items.append(OpexItem(category, description, annual.to("USD/year"), last))
+        self.opex_items.append(OpexItem(category, self.t(description), annual.to("USD/year"), last))
 
     def cost_curve(self, name: str) -> CostCurve:
         return CostCurve.from_data(name, self.data["cost_curves"][name])
@@ -242,8 +270,10 @@ class UnitProcess:
         limit = max_per_train.quantity if isinstance(max_per_train, Criterion) else max_per_train
         source = max_per_train.source if isinstance(max_per_train, Criterion) else "design"
         n = max(minimum, math.ceil((total / limit).to("dimensionless").magnitude - 1e-9))
-        self.calc("N", f"Number of parallel {what}", "N = max(N_min, ⌈X / X_max⌉)",
-                  {"X": (total, "design", f"total {what} required"), "X_max": (limit, source, "practical maximum per unit"),
+        what = self.t(what)
+        self.calc("N", self.t("Number of parallel {what}", what=what), "N = max(N_min, ⌈X / X_max⌉)",
+                  {"X": (total, "design", self.t("total {what} required", what=what)),
+                   "X_max": (limit, source, "practical maximum per unit"),
                    "N_min": (Q_(minimum, "dimensionless"), "design", "minimum number for redundancy")},
                   Q_(n, "dimensionless"))
         self.trains = n
