@@ -81,11 +81,9 @@ def project_requirements(project: Project) -> ProjectRequirements:
         data = dict(given)
         data.setdefault("name", project.name)
         return ProjectRequirements(data=data, language=_language(data.get("language")))
-    try:
-        from conversations.requirements import defaults_used, questionnaire_from_metadata
-        from conversations.selectors import project_requirements as questionnaire_requirements
-    except ImportError:  # the questionnaire app predates requirements_from_answers
-        return ProjectRequirements(data={}, language=_language(metadata.get("language")), complete=False)
+    from conversations.requirements import defaults_used, questionnaire_from_metadata
+    from conversations.selectors import project_requirements as questionnaire_requirements
+
     data = questionnaire_requirements(project)
     current = {**metadata, "questionnaire": {"sector": project.sector}}
     questionnaire = questionnaire_from_metadata(current)

@@ -62,9 +62,6 @@ _SPANISH_UNITS = [
     (re.compile(r"\b(?:segundos?|seg)\b", re.IGNORECASE), "s"),
     (re.compile(r"\blps\b", re.IGNORECASE), "L/s"),
 ]
-# Two powers in a row ("9³³", "2**2**2") or a huge exponent.
-_POWER_CHAIN = re.compile(r"(?:\*\*|\^|[²³])[\s\d.()+-]*(?:\*\*|\^|[²³])")
-_BIG_POWER = re.compile(r"(?:\*\*|\^)\s*\(?\s*[-+]?\d{3,}")
 _CAPEX_IN_TEXT = re.compile(
     r"CAPEX[^0-9$\n]{0,40}(?:US\$|USD|\$)?\s*([0-9][0-9.,\s]*[0-9]|[0-9])\s*(millones|million|mill\.?|mm|m)?\b",
     re.IGNORECASE,
@@ -110,11 +107,6 @@ def parse_flow_m3_d(value: Any, unit: Any = None) -> float:
             value = pattern.sub(replacement, value)
     if isinstance(value, str) and re.fullmatch(r"\s*[0-9.]+\s*", value):
         value = float(value)
-    parts = [value.get("value"), value.get("unit")] if isinstance(value, dict) else [value]
-    for text in (*parts, default_unit):
-        if isinstance(text, str) and (len(text) > 60 or _POWER_CHAIN.search(text) or _BIG_POWER.search(text)):
-            # pint evaluates powers exactly: "9³³³" is 9**(3**27) and never returns.
-            raise ValueError(f"flow: cannot read {text!r} as a number with a unit")
     try:
         flow = parse_quantity(value, default_unit, name="flow").to("m**3/day").magnitude
     except (QuantityError, ValueError, TypeError) as exc:
