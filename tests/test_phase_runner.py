@@ -11,6 +11,7 @@ from datetime import timedelta
 from unittest import mock
 
 import pytest
+from django.test import override_settings
 from django.core.exceptions import PermissionDenied
 from django.core.management import call_command
 from django.db import OperationalError
@@ -140,7 +141,23 @@ def test_start_phase_queues_a_run_and_enqueues_it_only_after_commit(
         assert ActivityEvent.objects.filter(project=project, verb="phase.started", actor=engineer).exists()
         for callback in callbacks:
             callback()
-    enqueue.assert_called_once_with(run.pk, task_id=run.task_id)
+    enqueue.assert_called_once_with(run.pk, task_id=run.task_id, backend_name=runner.backend())
+
+
+def test_a_run_started_under_the_inline_backend_runs_inline_when_its_commit_comes_later(
+    project, engineer, steady_phase, django_capture_on_commit_callbacks, settings
+):
+    # run_project starts phases under the "sync" backend; inside an outer transaction the
+    # commit (and so the enqueue) happens after that setting is gone. The run must not then
+    # go to the configured backend (a thread outliving the command).
+    settings.H2O_PHASE_BACKEND = "thread"
+    with mock.patch.object(runner.executor, "submit") as submit:
+        with django_capture_on_commit_callbacks(execute=True):
+            with override_settings(H2O_PHASE_BACKEND="sync"):
+                run = start_phase(project=project, phase=TEST_PHASE, user=engineer)
+    assert not submit.called
+    run.refresh_from_db()
+    assert run.status == Status.SUCCEEDED
 
 
 def test_a_rolled_back_start_enqueues_nothing(project, engineer, steady_phase, django_capture_on_commit_callbacks):

@@ -192,7 +192,9 @@ def _create_run(
         raise ServiceError(_("This phase is already queued or running.")) from None
     activity_record(project=project, actor=actor, verb=verb, data={"phase": definition.name, "run": run.pk, **(data or {})})
     broadcast(project.pk, phases=[definition.name], activity=True)
-    transaction.on_commit(partial(enqueue, run.pk, task_id=task_id))
+    # The backend is chosen now: a run started under the inline backend (run_project, a
+    # script) runs inline even when the commit that releases it comes later.
+    transaction.on_commit(partial(enqueue, run.pk, task_id=task_id, backend_name=backend()))
     return run
 
 
@@ -203,10 +205,10 @@ def backend() -> str:
     return _setting("H2O_PHASE_BACKEND", "celery" if _setting("REDIS_URL", "") else "thread")
 
 
-def enqueue(run_id: int, *, task_id: str | None = None, countdown: float = 0.0) -> None:
-    """Hand the run to a worker (call after commit). If that fails the run is
-    failed at once with a message, rather than left queued with no task."""
-    name = backend()
+def enqueue(run_id: int, *, task_id: str | None = None, countdown: float = 0.0, backend_name: str = "") -> None:
+    """Hand the run to a worker (call after commit) on ``backend_name`` (default: the configured
+    backend). If that fails the run is failed at once with a message, rather than left queued with no task."""
+    name = backend_name or backend()
     task_id = task_id or str(uuid.uuid4())
     try:
         if name == "celery":
