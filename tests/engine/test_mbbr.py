@@ -5,6 +5,7 @@ import pytest
 from agents.engine.calc import Sourced
 from agents.engine.context import DesignContext
 from agents.engine.costing import installed_cost
+from agents.engine.i18n import tr
 from agents.engine.quantities import Q_
 from agents.engine.units import UNIT_TYPES
 from agents.engine.units.base import BALANCE_TOLERANCE
@@ -134,3 +135,21 @@ def test_installed_cost_never_falls_across_the_packaged_switch():
         if previous is not None:
             assert cost >= previous * 0.98, (150 * 1.05 ** i, previous, cost)
         previous = cost
+
+
+def test_a_spanish_design_writes_its_reactors_and_warnings_through_the_catalogue():
+    # A TN target the MBBR cannot meet, designed in Spanish: the reactor description and the warning are the
+    # catalogue's texts, with the volumes written the Spanish way.
+    case = mbbr_case(targets={"tn": "10 mg/L"})
+    case.context["language"] = "es"
+    unit = case.run()
+    reactor = next(e for e in unit.equipment if e.tag == "MBBR-101-01")
+    n = unit.trains
+    assert reactor.description == tr(
+        "es", "MBBR reactor, {bod:,.0f} m3 (BOD) + {n} × {nit:,.0f} m3 (nitrification) per train, {depth:g} m SWD",
+        bod=unit.sizing["volume_bod"].quantity.magnitude / n, n=2,
+        nit=unit.sizing["volume_nitrification"].quantity.magnitude / n / 2,
+        depth=unit.c("side_water_depth").quantity.magnitude)
+    warning = tr("es", "the MBBR nitrifies but does not denitrify; the TN target needs a pre-anoxic MBBR stage or "
+                       "another process.")
+    assert f"MBBR-101: {warning}" in unit.ctx_for_test.warnings

@@ -6,6 +6,7 @@ import pytest
 
 from agents.engine.calc import Sourced
 from agents.engine.context import DesignContext
+from agents.engine.i18n import tr
 from agents.engine.quantities import Q_
 from agents.engine.units import UNIT_TYPES
 from agents.engine.units.base import BALANCE_TOLERANCE
@@ -138,3 +139,16 @@ def test_a_missed_cod_limit_is_explained_by_the_soluble_cod_settling_cannot_reac
                     context={"shared": {"biosolids": {"cod": 1.1}}})
     unit = check_unit(case, {"effluent.cod": ("162.5 mg/L", 1e-4), "calc.sCOD_e": ("146.0 mg/L", 1e-4)})
     assert any("146 mg/L is soluble" in w and "tertiary step" in w for w in unit.ctx_for_test.warnings)
+
+
+def test_a_spanish_design_writes_its_equipment_and_notes_through_the_catalogue():
+    # The same packaged case in Spanish: the texts are the catalogue's, with the numbers written the Spanish way.
+    case = UnitCase("secondary_clarifier", make_stream("200 m3/d", peak_factor=3.0, tss=2500),
+                    context={"language": "es"})
+    unit = check_unit(case, {"trains": (1, 0)})
+    clarifier = unit.equipment[0]
+    assert clarifier.description == tr("es", "Secondary prefabricated steel hopper clarifier, Ø {d:g} m × {depth:g} m SWD",
+                                       d=4.5, depth=4.5)
+    assert "4,5" in clarifier.description and "4.5" not in clarifier.description
+    assert clarifier.material == tr("es", "welded steel, coated")
+    assert tr("es", "Clarifier area governed by the {what}.", what=tr("es", "overflow rate at peak flow")) in unit.notes

@@ -25,6 +25,7 @@ from __future__ import annotations
 import math
 
 from ..cost_curves import curve_cost
+from ..i18n import mark
 from ..quantities import Q_, Quantity
 from ..stream import Stream
 from .activated_sludge import COD_PER_VSS, O2_PER_N_NITRIFIED, SuspendedGrowth
@@ -107,14 +108,16 @@ class MovingBedBiofilmReactor(SuspendedGrowth):
 
         # --- media and reactors ---
         sigma, fill = self.c("specific_surface"), self.c("fill_fraction")
-        stages = {"BOD removal": area_c}
+        # The stages' names are messages: shown (translated) in the descriptions of their volumes.
+        stages = {mark("BOD removal"): area_c}
         if nitrifying:
-            stages["nitrification"] = area_n
+            stages[mark("nitrification")] = area_n
         volumes = {}
         for name, area in stages.items():
-            media = self.calc(f"V_media,{name[:3]}", f"Carrier bulk volume, {name}", "V_media = A/σ",
+            stage = self.t(name)
+            media = self.calc(f"V_media,{name[:3]}", self.t("Carrier bulk volume, {stage}", stage=stage), "V_media = A/σ",
                               {"A": (area, "calculated"), "σ": sigma}, area / sigma.quantity, unit="m**3")
-            volumes[name] = self.calc(f"V_{name[:3]}", f"Reactor volume, {name}", "V = V_media/f",
+            volumes[name] = self.calc(f"V_{name[:3]}", self.t("Reactor volume, {stage}", stage=stage), "V = V_media/f",
                                       {"V_media": (media, "calculated"), "f": fill}, media / fill.m, unit="m**3")
         media_total = sum(((stages[k] / sigma.quantity).to("m**3") for k in stages), Q_(0.0, "m**3"))
         v_total = sum(volumes.values(), Q_(0.0, "m**3"))
@@ -135,12 +138,18 @@ class MovingBedBiofilmReactor(SuspendedGrowth):
             v_total / q, unit="hour"))
         depth = self.c("side_water_depth").quantity
         floor = (v_total / depth).to("m**2")
-        self.add_equipment("-01", f"MBBR reactor, {volumes['BOD removal'].magnitude / n:,.0f} m3 (BOD)"
-                           + (f" + {n_series} × {volumes['nitrification'].magnitude / n / n_series:,.0f} m3 "
-                              "(nitrification)" if nitrifying else "") + f" per train, {depth.magnitude:g} m SWD",
+        if nitrifying:
+            reactor = self.t("MBBR reactor, {bod:,.0f} m3 (BOD) + {n} × {nit:,.0f} m3 (nitrification) per train, "
+                             "{depth:g} m SWD", bod=volumes["BOD removal"].magnitude / n, n=n_series,
+                             nit=volumes["nitrification"].magnitude / n / n_series, depth=depth.magnitude)
+        else:
+            reactor = self.t("MBBR reactor, {bod:,.0f} m3 (BOD) per train, {depth:g} m SWD",
+                             bod=volumes["BOD removal"].magnitude / n, depth=depth.magnitude)
+        self.add_equipment("-01", reactor,
                            quantity=reactors, capacity=(v_total / reactors).to("m**3"),
-                           material="welded steel, coated" if self.packaged else "reinforced concrete")
-        self.add_equipment("-02", f"Carrier media, {sigma.quantity.magnitude:g} m2/m3 protected surface",
+                           material=mark("welded steel, coated") if self.packaged else mark("reinforced concrete"))
+        self.add_equipment("-02", self.t("Carrier media, {sigma:g} m2/m3 protected surface",
+                                         sigma=sigma.quantity.magnitude),
                            quantity=1, capacity=media_total, material="HDPE")
 
         # --- oxygen and aeration ---
@@ -148,13 +157,14 @@ class MovingBedBiofilmReactor(SuspendedGrowth):
                          {"Q": (q, "influent"), "ΔbCOD": (bcod_removed, "calculated"), "f_v": fv,
                           "P_X,H": (solids_h, "calculated")},
                          q * bcod_removed - COD_PER_VSS * fv.m * solids_h, unit="kg/hour")
-        aer = self._aeration(ro_c, self.c("alpha"), depth, t, label="BOD removal", do_name="do_carbon")
+        aer = self._aeration(ro_c, self.c("alpha"), depth, t, label=mark("BOD removal"), do_name="do_carbon")
         air, air_peak, sotr = aer["air"], aer["air_peak"], aer["sotr"]
         if nitrifying:
             ro_n = self.calc("R_o,N", "Oxygen demand of nitrification", "R_o = 4.57·Q·NOx",
                              {"Q": (q, "influent"), "NOx": (nox, "calculated")}, O2_PER_N_NITRIFIED * q * nox,
                              unit="kg/hour")
-            aer_n = self._aeration(ro_n, self.c("alpha"), depth, t, label="nitrification", do_name="do_nitrification")
+            aer_n = self._aeration(ro_n, self.c("alpha"), depth, t, label=mark("nitrification"),
+                                   do_name="do_nitrification")
             air, air_peak, sotr = air + aer_n["air"], air_peak + aer_n["air_peak"], sotr + aer_n["sotr"]
             self.add_sizing("oxygen_demand", "Oxygen demand (average)", ro_c + ro_n, "kg/hour")
         else:
@@ -167,9 +177,9 @@ class MovingBedBiofilmReactor(SuspendedGrowth):
         self.add_equipment("-03", "Medium-bubble aeration grid", quantity=reactors, capacity=(floor / reactors).to("m**2"),
                            material="AISI 316 stainless steel")
         self._blowers = self._add_blowers("-04", air, air_peak, aer["submergence"], aer["p_ratio"],
-                                          "Aeration blower")
-        self.notes.append("The air supply must also keep the carriers circulating; confirm the mixing air with the "
-                          "media supplier. Fine screening (≤ 6 mm) upstream protects the sieves.")
+                                          mark("Aeration blower"))
+        self.note("The air supply must also keep the carriers circulating; confirm the mixing air with the "
+                  "media supplier. Fine screening (≤ 6 mm) upstream protects the sieves.")
 
         # --- media-retention sieves at every reactor outlet, sized on the peak flow ---
         sieve = self.calc("A_sieve", "Sieve area per reactor outlet", "A = Q_peak/(N·v_sieve)",
@@ -187,13 +197,13 @@ class MovingBedBiofilmReactor(SuspendedGrowth):
                        alk_out)
         self._n_series, self._floor = n_series, floor
         if self.packaged:
-            self.notes.append(f"Average flow {q.magnitude:,.0f} m3/d is below "
-                              f"{self.c('packaged_below').quantity.magnitude:g} m3/d: a containerised MBBR is used.")
+            self.note("Average flow {flow:,.0f} m3/d is below {limit:g} m3/d: a containerised MBBR is used.",
+                      flow=q.magnitude, limit=self.c("packaged_below").quantity.magnitude)
         if nitrifying and self.ctx.target("tn") is not None:
             tn_e = self.effluent.get("tn") if self.effluent else None
             if tn_e is not None and tn_e > self.ctx.target("tn"):
-                self.ctx.warnings.append(f"{self.tag}: the MBBR nitrifies but does not denitrify; the TN target needs a "
-                                         "pre-anoxic MBBR stage or another process.")
+                self.warn("the MBBR nitrifies but does not denitrify; the TN target needs a "
+                          "pre-anoxic MBBR stage or another process.")
 
     def _n_target_needs_nitrification(self, ammonia: Quantity) -> bool:
         target_nh4, target_tn = self.ctx.target("nh4_n"), self.ctx.target("tn")
@@ -278,7 +288,7 @@ class MovingBedBiofilmReactor(SuspendedGrowth):
             assert self.influent is not None
             self.curve_cost("packaged_plant", self.influent.flow)
             media_cost = curve_cost(self.cost_curve("media"), media, log=self.log, unit_tag=self.tag,
-                                    warnings=self.ctx.warnings, label="Carrier media in the package (for replacement)")
+                                    warnings=self.ctx.warnings, label=self.t("Carrier media in the package (for replacement)"))
         else:
             reactors = int(self.sizing["reactors"].quantity.magnitude)
             self.curve_cost("basin", self.sizing["volume"].quantity / reactors, count=reactors, category="civil")
@@ -291,7 +301,7 @@ class MovingBedBiofilmReactor(SuspendedGrowth):
             if self._dosing is not None:
                 self.curve_cost("dosing_system", self._dosing)
         life = self.c("media_life")
-        self.add_opex("replacement", f"Carrier media replacement over {life.quantity.magnitude:g} years",
+        self.add_opex("replacement", self.t("Carrier media replacement over {life:g} years", life=life.quantity.magnitude),
                       self.calc("C_repl", "Carrier media replacement (yearly)", "C_repl = C_media/life",
                                 {"C_media": (media_cost, "cost curve"), "life": life}, media_cost / life.quantity,
                                 unit="USD/year"))

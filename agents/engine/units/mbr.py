@@ -17,6 +17,7 @@ import math
 from ..cost_curves import curve_cost
 from ..costing import CurveItem, installed_estimate
 from ..criteria import Criterion, load_data
+from ..i18n import mark
 from ..quantities import Q_, Quantity
 from ..stream import Stream
 from .activated_sludge import GRAVITY, BiologicalDesign, SuspendedGrowth
@@ -48,8 +49,8 @@ class MembraneBioreactor(SuspendedGrowth):
         v_aer = bio.aerobic_volume
         if tank > v_aer:
             v_aer = tank
-            self.notes.append("The membrane tanks are larger than the aerobic volume the kinetics need; "
-                              "the aerobic volume is set by the membrane tanks.")
+            self.note("The membrane tanks are larger than the aerobic volume the kinetics need; "
+                      "the aerobic volume is set by the membrane tanks.")
 
         mlss_gl = self.c("mlss").quantity.to("g/L").magnitude
         k = self.c("alpha_mlss_coefficient")
@@ -74,7 +75,7 @@ class MembraneBioreactor(SuspendedGrowth):
         self.add_equipment("-02", "Fine-pore membrane disc diffuser, 9 in, with laterals", quantity=int(n_diff.magnitude),
                            capacity=self.c("air_flow_per_diffuser").quantity, material="EPDM membrane, PVC laterals")
         self._process_blowers = self._add_blowers("-03", aer["air"], aer["air_peak"], aer["submergence"],
-                                                  aer["p_ratio"], "Process air blower", key="blower")
+                                                  aer["p_ratio"], mark("Process air blower"), key="blower")
         scour = self.calc("Q_scour", "Membrane scour air", "Q_scour = SAD_m·A_m",
                           {"SAD_m": self.c("sad_m"), "A_m": (area, "calculated")},
                           self.c("sad_m").quantity * area, unit="m**3/hour")
@@ -84,7 +85,7 @@ class MembraneBioreactor(SuspendedGrowth):
                                   {"Q_scour": (scour, "calculated"), "Q": (q, "influent")}, (scour / q).to("")))
         # Scour air runs continuously at the same rate whatever the load.
         self._scour_blowers = self._add_blowers("-12", scour, scour, aer["submergence"], aer["p_ratio"],
-                                                "Membrane scour blower", key="scour_blower")
+                                                mark("Membrane scour blower"), key="scour_blower")
         self._pumps(q, q_peak, recirc)
         self._cleaning(q, area)
         self._fine_screens(q, q_peak)
@@ -99,7 +100,8 @@ class MembraneBioreactor(SuspendedGrowth):
                               bio.px_tss - influent.mass_flow("tss"), unit="kg/day")
         changes = self._permeate_quality(influent, bio, reactor["no3_e"], alk_out)
         _, sludge = self.separate_solids(influent, removal, self.c("mlss").quantity.to("mg/L").magnitude / 1e6,
-                                         extra_solids=generated, effluent_changes=changes, name="Waste activated sludge")
+                                         extra_solids=generated, effluent_changes=changes,
+                                         name=self.t("Waste activated sludge"))
         if influent.get("coliforms") is not None:
             # Set on the stream directly: Stream.derive cannot convert to the "CFU/(100 mL)" unit text.
             lrv = self.c("coliform_log_removal")
@@ -113,9 +115,9 @@ class MembraneBioreactor(SuspendedGrowth):
             if c_in is not None and c_out is not None and c_in.magnitude > 0:
                 self.removals[p] = max(0.0, 1.0 - (c_out / c_in).to("").magnitude)
         self.equipment.sort(key=lambda e: e.tag)
-        self.notes.append(f"SRT {bio.srt.magnitude:.1f} d at MLSS {mlss_gl:g} g/L, {t:g} °C; "
-                          f"{self.c('fine_screen_opening').quantity.to('mm').magnitude:g} mm fine screens protect the membranes "
-                          "(part of this unit).")
+        self.note("SRT {srt:.1f} d at MLSS {mlss:g} g/L, {t:g} °C; {opening:g} mm fine screens protect the membranes "
+                  "(part of this unit).", srt=bio.srt.magnitude, mlss=mlss_gl, t=t,
+                  opening=self.c("fine_screen_opening").quantity.to("mm").magnitude)
 
     # -- parts of size() -----------------------------------------------------
 
@@ -154,8 +156,8 @@ class MembraneBioreactor(SuspendedGrowth):
                         self.calc("J_peak", "Net flux at peak flow", "J = Q_peak/A_m",
                                   {"Q_peak": (q_peak, "influent peak"), "A_m": (area, "calculated")},
                                   q_peak / area, unit="L/(m**2*hour)"))
-        self.add_equipment("-11", f"Immersed membrane cassette, up to {per_rack} modules of "
-                           f"{per_module.quantity.magnitude:g} m2", quantity=n * cassettes,
+        self.add_equipment("-11", self.t("Immersed membrane cassette, up to {n} modules of {area:g} m2", n=per_rack,
+                                         area=per_module.quantity.magnitude), quantity=n * cassettes,
                            capacity=(area / (n * cassettes)).to("m**2"),
                            material="PVDF hollow fibre or flat sheet, stainless steel frame")
         self._membrane_area, self._membrane_trains = area, n
@@ -221,8 +223,9 @@ class MembraneBioreactor(SuspendedGrowth):
         each = (q_peak / duty).to("m**3/hour")
         opening = self.c("fine_screen_opening").quantity.to("mm").magnitude
         power = self.c("fine_screen_power").quantity
-        self.add_equipment("-14", f"Fine screen, {opening:g} mm perforated plate (rotary drum), with washer-compactor "
-                           f"(duty {duty} + standby 1)", quantity=duty + 1, standby=1, capacity=each, power=power,
+        self.add_equipment("-14", self.t("Fine screen, {opening:g} mm perforated plate (rotary drum), with "
+                                         "washer-compactor (duty {duty} + standby 1)", opening=opening, duty=duty),
+                           quantity=duty + 1, standby=1, capacity=each, power=power,
                            material="AISI 316 stainless steel")
         self.add_power("Fine screens (drum drive, wash pump, compactor)", power * (duty + 1),
                        power * duty * self.c("fine_screen_operating_fraction").m)
@@ -275,23 +278,23 @@ class MembraneBioreactor(SuspendedGrowth):
                  CurveItem("membranes", area, category="membranes"),
                  CurveItem("membrane_equipment", area / n, n)]
         duty, each = self._process_blowers
-        items.append(CurveItem("blower", each, duty + 1, description="process air blowers"))
+        items.append(CurveItem("blower", each, duty + 1, description=mark("process air blowers")))
         items.append(CurveItem("diffusers", self.sizing["diffusers"].quantity))
-        items.append(CurveItem("pump", self._permeate_each, n + 1, description="permeate pumps"))
-        items.append(CurveItem("recycle_pump", self._recirc_each, n + 1, description="recirculation pumps"))
+        items.append(CurveItem("pump", self._permeate_each, n + 1, description=mark("permeate pumps")))
+        items.append(CurveItem("recycle_pump", self._recirc_each, n + 1, description=mark("recirculation pumps")))
         if "anoxic_volume" in self.sizing:
             mixer = next(e for e in self.equipment if e.tag.endswith("-04"))
             items.append(CurveItem("mixer", mixer.power, mixer.quantity))
             if self._ir_flow_each is not None:
                 items.append(CurveItem("recycle_pump", self._ir_flow_each, basins + 1,
-                                       description="internal recycle pumps"))
-        items.append(CurveItem("dosing_system", self._cip, description="clean-in-place skid"))
+                                       description=mark("internal recycle pumps")))
+        items.append(CurveItem("dosing_system", self._cip, description=mark("clean-in-place skid")))
         if self._dosing is not None:
             items.append(CurveItem("dosing_system", self._dosing))
         duty, each = self._scour_blowers
-        items.append(CurveItem("blower", each, duty + 1, description="membrane scour blowers"))
+        items.append(CurveItem("blower", each, duty + 1, description=mark("membrane scour blowers")))
         screens, per_screen = self._fine_screen
-        items.append(CurveItem("fine_screen", per_screen, screens, description="fine screens"))
+        items.append(CurveItem("fine_screen", per_screen, screens, description=mark("fine screens")))
         return items
 
     def _choose_packaged(self, site: list[CurveItem]) -> bool:
@@ -306,7 +309,7 @@ class MembraneBioreactor(SuspendedGrowth):
             return False
         c_site = Q_(installed_estimate(self, site, packaged=False), "USD")
         c_pkg = Q_(installed_estimate(self, [CurveItem("packaged_plant", q)], packaged=True), "USD")
-        basis = "cost curves of data/units/mbr.yaml × installation factors of data/costing.yaml"
+        basis = mark("cost curves of data/units/mbr.yaml × installation factors of data/costing.yaml")
         self.calc("C_inst,site", "Installed cost of a site-built MBR (for the choice)", "C = Σ f_i · C_i",
                   {"C_i": (c_site, basis, "site-built items")}, c_site)
         self.calc("C_inst,pkg", "Installed cost of a containerised MBR (for the choice)", "C = f_pkg · C_pkg",
@@ -315,10 +318,14 @@ class MembraneBioreactor(SuspendedGrowth):
         self.calc("C_inst,MBR", "Installed cost of the cheaper option", "C = min(C_inst,pkg, C_inst,site)",
                   {"C_inst,pkg": (c_pkg, "calculated"), "C_inst,site": (c_site, "calculated"), "Q_max,pkg": limit},
                   min(c_pkg, c_site))
-        cheaper, dearer = ("containerised", "site-built") if packaged else ("site-built", "containerised")
         saving = 1 - min(c_pkg, c_site) / max(c_pkg, c_site)
-        self.notes.append(f"A {cheaper} MBR costs {saving.to('').magnitude:.0%} less installed than a {dearer} one at "
-                          f"{q.to('m**3/day').magnitude:,.0f} m3/d: it is used.")
+        params = {"saving": saving.to("").magnitude, "flow": q.to("m**3/day").magnitude}
+        if packaged:
+            self.note("A containerised MBR costs {saving:.0%} less installed than a site-built one at "
+                      "{flow:,.0f} m3/d: it is used.", **params)
+        else:
+            self.note("A site-built MBR costs {saving:.0%} less installed than a containerised one at "
+                      "{flow:,.0f} m3/d: it is used.", **params)
         return packaged
 
     def cost(self) -> None:
@@ -329,7 +336,7 @@ class MembraneBioreactor(SuspendedGrowth):
             assert self.influent is not None
             self.curve_cost("packaged_plant", self.influent.flow)
             membranes = curve_cost(self.cost_curve("membranes"), area, log=self.log, unit_tag=self.tag,
-                                   warnings=self.ctx.warnings, label="Membrane modules in the package (for replacement)")
+                                   warnings=self.ctx.warnings, label=self.t("Membrane modules in the package (for replacement)"))
         else:
             membranes = Q_(0.0, "USD")
             for item in site:
@@ -341,4 +348,5 @@ class MembraneBioreactor(SuspendedGrowth):
         annual = self.calc("C_repl", "Membrane replacement (yearly)", "C_repl = C_membranes / life",
                            {"C_membranes": (membranes, "cost curve"), "life": life}, membranes / life.quantity,
                            unit="USD/year")
-        self.add_opex("replacement", f"Membrane replacement every {life.quantity.magnitude:g} years", annual)
+        self.add_opex("replacement", self.t("Membrane replacement every {life:g} years", life=life.quantity.magnitude),
+                      annual)

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import math
 
+from ..i18n import mark
 from ..quantities import Q_, Quantity
 from ..stream import Stream
 from .base import UnitProcess, register
@@ -31,6 +32,9 @@ WATER = Q_(1000.0, "kg/m**3")
 DIAMETER_STEP = 0.5
 SOLIDS_PARAMETERS = {"bod": "solids_bod_ratio", "cod": "solids_cod_ratio", "tn": "solids_n_ratio",
                      "tp": "solids_p_ratio"}
+# The description of each parameter's effluent calculation (a message, translated by calc).
+SETTLED = {"bod": mark("Effluent BOD after settling the solids"), "cod": mark("Effluent COD after settling the solids"),
+           "tn": mark("Effluent TN after settling the solids"), "tp": mark("Effluent TP after settling the solids")}
 
 
 @register
@@ -68,18 +72,19 @@ class SecondaryClarifier(UnitProcess):
 
         sor, sor_p = self.c("overflow_rate_avg"), self.c("overflow_rate_peak")
         slr, slr_p = self.c("solids_loading_avg"), self.c("solids_loading_peak")
+        # What may govern the area (messages: the governing one is named in a note).
         areas = {
-            "overflow rate at average flow": self.calc(
+            mark("overflow rate at average flow"): self.calc(
                 "A_SOR", "Area for the average overflow rate", "A = Q/SOR",
                 {"Q": (q, "influent"), "SOR": sor}, q / sor.quantity, unit="m**2"),
-            "overflow rate at peak flow": self.calc(
+            mark("overflow rate at peak flow"): self.calc(
                 "A_SOR,peak", "Area for the peak overflow rate", "A = Q_peak/SOR_peak",
                 {"Q_peak": (q_peak, "influent peak"), "SOR_peak": sor_p}, q_peak / sor_p.quantity, unit="m**2"),
-            "solids loading at average flow": self.calc(
+            mark("solids loading at average flow"): self.calc(
                 "A_SLR", "Area for the average solids loading", "A = (Q + Q_R)·X/SLR",
                 {"Q": (q, "influent"), "Q_R": (q_r, "calculated"), "X": (x, "calculated"), "SLR": slr},
                 (q + q_r) * x / slr.quantity, unit="m**2"),
-            "solids loading at peak flow": self.calc(
+            mark("solids loading at peak flow"): self.calc(
                 "A_SLR,peak", "Area for the peak solids loading", "A = (Q_peak + Q_R)·X/SLR_peak",
                 {"Q_peak": (q_peak, "influent peak"), "Q_R": (q_r, "calculated"), "X": (x, "calculated"),
                  "SLR_peak": slr_p}, (q_peak + q_r) * x / slr_p.quantity, unit="m**2"),
@@ -88,7 +93,8 @@ class SecondaryClarifier(UnitProcess):
         area_req = self.calc("A_req", "Required clarifier area", "A_req = max(A_SOR, A_SOR,peak, A_SLR, A_SLR,peak)",
                              {k: (v, "calculated") for k, v in zip(("A_SOR", "A_SOR,peak", "A_SLR", "A_SLR,peak"),
                                                                     areas.values())},
-                             areas[governing], unit="m**2", note=f"governed by the {governing}")
+                             areas[governing], unit="m**2",
+                             note=self.t("governed by the {what}", what=self.t(governing)))
         d_max = self.c("max_diameter")
         minimum = 1 if self.packaged else int(self.c("min_clarifiers").m)
         n = self.parallel_trains(area_req, math.pi / 4 * d_max.quantity ** 2, "clarifiers", minimum=minimum)
@@ -132,9 +138,9 @@ class SecondaryClarifier(UnitProcess):
                          q_peak / (n * math.pi * d), unit="m**3/(m*day)")
         self.add_sizing("weir_loading", "Weir loading at peak flow", weir)
         if weir > self.c("max_weir_loading").quantity:
-            self.notes.append(f"Peak weir loading {weir.magnitude:.0f} m3/m·d exceeds "
-                              f"{self.c('max_weir_loading').quantity.magnitude:g}: use inboard double-sided launders.")
-        self.notes.append(f"Clarifier area governed by the {governing}.")
+            self.note("Peak weir loading {weir:.0f} m3/m·d exceeds {limit:g}: use inboard double-sided launders.",
+                      weir=weir.magnitude, limit=self.c("max_weir_loading").quantity.magnitude)
+        self.note("Clarifier area governed by the {what}.", what=self.t(governing))
 
         # --- separation: effluent TSS and the waste sludge at the underflow concentration ---
         tss_in = influent.get("tss", 0.0)
@@ -150,7 +156,7 @@ class SecondaryClarifier(UnitProcess):
         floc = coag.get("solids", Q_(0.0, "mg/L"))
         tss_bio = self.calc("TSS_bio", "Biological solids in the feed", "TSS_bio = max(0, TSS_in − X_chem)",
                             {"TSS_in": (tss_in, "influent"),
-                             "X_chem": (floc, coag.get("tag", "none"), "chemical floc from the coagulation upstream")},
+                             "X_chem": (floc, coag.get("tag", mark("none")), "chemical floc from the coagulation upstream")},
                             max(tss_in - floc, Q_(0.0, "mg/L")), unit="mg/L")
         f_q = Q_(removal, "")
         for p, criterion in SOLIDS_PARAMETERS.items():
@@ -171,7 +177,7 @@ class SecondaryClarifier(UnitProcess):
                 inputs["P_chem"] = (coag["tp"], coag["tag"], "phosphorus precipitated in the floc")
                 particulate = particulate + coag["tp"]
                 equation = f"{name}_e = {name}_in − f · min({name}_in, r·TSS_bio + P_chem)"
-            changes[p] = self.calc(f"{name}_e", f"Effluent {name} after settling the solids", equation, inputs,
+            changes[p] = self.calc(f"{name}_e", SETTLED[p], equation, inputs,
                                    c_in - removal * min(c_in, particulate), unit="mg/L")
             if c_in.magnitude > 0:
                 self.removals[p] = 1.0 - (changes[p] / c_in).to("").magnitude
@@ -183,7 +189,8 @@ class SecondaryClarifier(UnitProcess):
                                              Q_(tss_e.to("mg/L").magnitude / k.m, "NTU"))
         fraction = x_r.to("mg/L").magnitude / 1e6
         effluent, sludge = self.separate_solids(influent, removal, fraction, kind="sludge",
-                                                effluent_changes=changes, name="Waste activated sludge")
+                                                effluent_changes=changes,
+                                                name=self.t("Waste activated sludge"))
         was_solids = self.calc("M_WAS", "Waste sludge solids", "M_WAS = Q·TSS_in − (Q − Q_w)·TSS_e",
                                {"Q": (q, "influent"), "TSS_in": (tss_in, "influent"), "TSS_e": (tss_e, "calculated"),
                                 "Q_w": (sludge.flow, "calculated")}, sludge.mass_flow("tss"), unit="kg/day")
@@ -206,21 +213,31 @@ class SecondaryClarifier(UnitProcess):
                             {"COD_e": (cod_e, "calculated"), "r_COD": (Q_(r_cod, ""), "upstream biological unit"),
                              "TSS_e,bio": (tss_e * (tss_bio / tss_in).to("").magnitude, "calculated")},
                             cod_e - particulate, unit="mg/L")
-        message = (f"effluent COD {cod_e.to('mg/L').magnitude:.0f} mg/L exceeds the {limit.to('mg/L').magnitude:g} mg/L "
-                   f"limit: {soluble.to('mg/L').magnitude:.0f} mg/L is soluble (non-biodegradable COD and soluble "
-                   f"microbial products the biology leaves) and only {particulate.to('mg/L').magnitude:.0f} mg/L is in "
-                   "the effluent solids, so better settling or filtration cannot meet it; the soluble organics need a "
-                   "tertiary step (coagulation at a higher dose, adsorption or oxidation) or a feed with less "
-                   "refractory COD (Metcalf & Eddy, 5th ed., Ch. 8 and 11)")
-        self.notes.append(message[0].upper() + message[1:] + ".")
-        self.ctx.warnings.append(f"{self.tag}: {message}")
+        params = {"cod": cod_e.to("mg/L").magnitude, "limit": limit.to("mg/L").magnitude,
+                  "soluble": soluble.to("mg/L").magnitude, "particulate": particulate.to("mg/L").magnitude}
+        # The same text as a note (a sentence) and as a warning (after the tag).
+        self.note("Effluent COD {cod:.0f} mg/L exceeds the {limit:g} mg/L limit: {soluble:.0f} mg/L is soluble "
+                  "(non-biodegradable COD and soluble microbial products the biology leaves) and only "
+                  "{particulate:.0f} mg/L is in the effluent solids, so better settling or filtration cannot meet it; "
+                  "the soluble organics need a tertiary step (coagulation at a higher dose, adsorption or oxidation) "
+                  "or a feed with less refractory COD (Metcalf & Eddy, 5th ed., Ch. 8 and 11).", **params)
+        self.warn("effluent COD {cod:.0f} mg/L exceeds the {limit:g} mg/L limit: {soluble:.0f} mg/L is soluble "
+                  "(non-biodegradable COD and soluble microbial products the biology leaves) and only "
+                  "{particulate:.0f} mg/L is in the effluent solids, so better settling or filtration cannot meet it; "
+                  "the soluble organics need a tertiary step (coagulation at a higher dose, adsorption or oxidation) "
+                  "or a feed with less refractory COD (Metcalf & Eddy, 5th ed., Ch. 8 and 11)", **params)
 
     def _equipment(self, n: int, d: Quantity, depth: Quantity, q: Quantity, q_r: Quantity, q_w: Quantity) -> None:
         self._ras_each: Quantity | None = None
-        kind = "prefabricated steel hopper clarifier" if self.packaged else "circular clarifier, reinforced concrete"
-        self.add_equipment("-01", f"Secondary {kind}, Ø {d.magnitude:g} m × {depth.magnitude:g} m SWD", quantity=n,
+        if self.packaged:
+            clarifier = self.t("Secondary prefabricated steel hopper clarifier, Ø {d:g} m × {depth:g} m SWD",
+                               d=d.magnitude, depth=depth.magnitude)
+        else:
+            clarifier = self.t("Secondary circular clarifier, reinforced concrete, Ø {d:g} m × {depth:g} m SWD",
+                               d=d.magnitude, depth=depth.magnitude)
+        self.add_equipment("-01", clarifier, quantity=n,
                            capacity=(math.pi * d ** 2 / 4).to("m**2"),
-                           material="welded steel, coated" if self.packaged else "reinforced concrete")
+                           material=mark("welded steel, coated") if self.packaged else mark("reinforced concrete"))
         drive = self.c("drive_power").quantity
         self.add_equipment("-02", "Center-drive sludge collector with scum skimmer", quantity=n, power=drive,
                            material="carbon steel, coated; stainless steel submerged parts")
@@ -241,7 +258,7 @@ class SecondaryClarifier(UnitProcess):
             self._ras_each = (capacity / n).to("L/s")
         self._was_pump: Quantity | None = None
         if q_w.magnitude <= 0:
-            self.notes.append("The influent carries no more solids than the effluent keeps: no waste sludge.")
+            self.note("The influent carries no more solids than the effluent keeps: no waste sludge.")
             return
         factor, head_w = self.c("was_pump_factor"), self.c("was_pump_head")
         q_was_pump = self.calc("Q_WAS,pump", "Waste sludge pump capacity", "Q = max(k·Q_w, Q_min)",
