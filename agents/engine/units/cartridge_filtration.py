@@ -58,13 +58,15 @@ class CartridgeFiltration(UnitProcess):
         self.add_sizing("pressure_drop", "Average pressure drop", dp)
         self.add_sizing("max_pressure_drop", "Pressure drop at change-out", dp_change.quantity, "bar")
         rating = self.c("micron_rating").quantity.to("micrometer").magnitude
-        self.add_equipment("-H01", f"Cartridge filter housing, {per_housing} × 40-inch {rating:g} µm cartridges",
+        self.add_equipment("-H01", self.t("Cartridge filter housing, {n} × 40-inch {rating:g} µm cartridges",
+                                          n=per_housing, rating=rating),
                            quantity=housings, standby=standby, capacity=(q_peak / duty).to("m**3/h"),
                            material="AISI 316L stainless steel or FRP")
-        self.notes.append(f"{duty} duty + {standby} standby housing(s) × {per_housing} cartridges of 40 inch, "
-                          f"{rating:g} µm; {loading.magnitude:.2f} m³/h per 10-inch at design flow. Driven by the RO "
-                          f"feed pump (pressure drop {dp.magnitude:.2f} bar average, {dp_change.quantity.magnitude:g} bar "
-                          f"at change-out).")
+        self.note("{duty} duty + {standby} standby housing(s) × {per_housing} cartridges of 40 inch, "
+                  "{rating:g} µm; {loading:.2f} m³/h per 10-inch at design flow. Driven by the RO "
+                  "feed pump (pressure drop {dp:.2f} bar average, {dp_change:g} bar at change-out).",
+                  duty=duty, standby=standby, per_housing=per_housing, rating=rating, loading=loading.magnitude,
+                  dp=dp.magnitude, dp_change=dp_change.quantity.magnitude)
 
         per_year = self.calc("N_yr", "Cartridges replaced per year", "N = N_duty · n_h / t_change",
                              {"N_duty": (Q_(duty, ""), "calculated"), "n_h": (Q_(per_housing, ""), "calculated"),
@@ -81,7 +83,7 @@ class CartridgeFiltration(UnitProcess):
             retained = (influent.flow * influent.quality["tss"] * r).to("kg/day")
             self.removals["tss"] = r
             self.generated["tss"] = -retained
-        self.effluent = influent.derive(name="Cartridge filtrate", **changes)
+        self.effluent = influent.derive(name=self.t("Cartridge filtrate"), **changes)
         spent = (per_year * self.c("cartridge_mass").quantity).to("kg/day")
         mass = self.calc("M_res", "Spent cartridges with retained solids", "M = N_yr · m_c + TSS retained",
                          {"N_yr": (per_year, "calculated"), "m_c": self.c("cartridge_mass"),

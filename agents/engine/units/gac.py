@@ -14,6 +14,7 @@ from __future__ import annotations
 import math
 
 from ..cost_curves import cost_index
+from ..i18n import mark
 from ..quantities import Q_, Quantity
 from ..stream import Stream
 from .base import UnitProcess, register
@@ -41,18 +42,18 @@ class GranularActivatedCarbon(UnitProcess):
             d_max = self.c("max_vessel_diameter")
             pairs = self.parallel_trains(area, math.pi / 4 * d_max.quantity**2, "lead-lag contactor pairs")
             beds, in_service, series = 2 * pairs, 2 * pairs, 2
-            what = "pressure contactors in lead-lag pairs"
+            what = mark("Number of pressure contactors in lead-lag pairs")
         else:
             fewest = self.parallel_trains(area, self.c("max_bed_area"), "gravity adsorbers in service")
             # More, smaller beds than the fewest are valid too (down to the smallest practical bed), and a
             # smaller standby bed holds less carbon: the layout that costs least installed keeps the cost
             # rising where one more bed is needed.
             most = max(fewest, math.floor((area / self.c("min_bed_area").quantity).to("").magnitude))
-            layouts = {f"{n} beds in service": n for n in range(fewest, most + 1)}
+            layouts = {self.t("{n} beds in service", n=n): n for n in range(fewest, most + 1)}
             duty = layouts[cheaper_option(self, influent, layouts, list(layouts), "gravity layout")]
             standby = int(self.c("standby_gravity_beds").m)
             beds, in_service, series = duty + standby, duty, 1
-            what = "gravity adsorbers"
+            what = mark("Number of gravity adsorbers")
         self.trains = beds
         parallel = in_service // series
         a = (area / parallel).to("m**2")
@@ -61,13 +62,13 @@ class GranularActivatedCarbon(UnitProcess):
                           v.quantity * ebct.quantity / series, unit="m")
         bed = (a * depth).to("m**3")
         self.add_sizing("bed_volume", "Carbon bed volume in service", volume)
-        self.add_sizing("beds", f"Number of {what}", Q_(beds, ""))
+        self.add_sizing("beds", what, Q_(beds, ""))
         self.add_sizing("bed_area", "Area of each bed", a)
         self.add_sizing("bed_depth", "Carbon depth per bed", depth)
         self.add_sizing("volume_per_bed", "Carbon per bed", bed)
         if not Q_(1.0, "m") <= depth <= Q_(4.0, "m"):
-            self.ctx.warnings.append(f"{self.tag}: carbon depth {depth.magnitude:.2f} m per bed is outside the usual "
-                                     f"1–4 m (MWH ch. 15); adjust the hydraulic loading or EBCT")
+            self.warn("carbon depth {depth:.2f} m per bed is outside the usual "
+                      "1–4 m (MWH ch. 15); adjust the hydraulic loading or EBCT", depth=depth.magnitude)
         rho = self.c("bulk_density")
         mass = self.calc("M_GAC", "Carbon installed (all beds)", "M = N · a · H · ρ_b",
                          {"N": (Q_(beds, ""), "calculated"), "a": (a, "calculated"), "H": (depth, "calculated"),
@@ -76,11 +77,12 @@ class GranularActivatedCarbon(UnitProcess):
         if self.packaged:
             diameter = (4 * a / math.pi) ** 0.5
             self.add_sizing("vessel_diameter", "Contactor diameter", diameter.to("m"))
-            self.notes.append(f"{pairs} lead-lag pair(s) of {diameter.to('m').magnitude:.2f} m pressure contactors, "
-                              f"{depth.magnitude:.2f} m of carbon each ({ebct.quantity.magnitude:g} min EBCT in series).")
+            self.note("{pairs} lead-lag pair(s) of {d:.2f} m pressure contactors, "
+                      "{depth:.2f} m of carbon each ({ebct:g} min EBCT in series).",
+                      pairs=pairs, d=diameter.to("m").magnitude, depth=depth.magnitude, ebct=ebct.quantity.magnitude)
         else:
-            self.notes.append(f"{in_service} gravity adsorbers in service + {beds - in_service} standby, "
-                              f"{a.magnitude:.1f} m² × {depth.magnitude:.2f} m carbon.")
+            self.note("{in_service} gravity adsorbers in service + {standby} standby, {a:.1f} m² × {depth:.2f} m carbon.",
+                      in_service=in_service, standby=beds - in_service, a=a.magnitude, depth=depth.magnitude)
 
         cur = self._usage_rate(influent)
         consumption = self.calc("M_use", "Carbon exhausted per day", "M = CUR · Q", {"CUR": (cur, "calculated"),
@@ -94,8 +96,8 @@ class GranularActivatedCarbon(UnitProcess):
                           "M_use": (consumption, "calculated")}, changed / consumption, unit="day")
         self.add_sizing("bed_life", "Time between carbon change-outs", life)
         if life < self.c("min_bed_life").quantity:
-            self.ctx.warnings.append(f"{self.tag}: carbon would be changed every {life.magnitude:.0f} days; the organic "
-                                     f"load is too high for GAC alone (pretreat or use another process)")
+            self.warn("carbon would be changed every {days:.0f} days; the organic "
+                      "load is too high for GAC alone (pretreat or use another process)", days=life.magnitude)
         self.carbon_use = consumption
 
         self._streams(influent, q_avg, beds, in_service, a)
@@ -106,15 +108,16 @@ class GranularActivatedCarbon(UnitProcess):
         toc, cod = influent.get("toc"), influent.get("cod")
         if toc is not None:
             r, q = self.c("removal_toc"), self.c("toc_loading")
-            load, what = toc, "TOC"
+            load, what = toc, mark("TOC")
         elif cod is not None:
             r, q = self.c("removal_cod"), self.c("cod_loading")
-            load, what = cod, "COD"
+            load, what = cod, mark("COD")
         else:
             return self.calc("CUR", "Carbon usage rate (no organic load given)", "CUR = CUR_min", {"CUR_min": floor},
                              floor.quantity, unit="g/m**3")
         value = max(load * r.m / q.m, floor.quantity)
-        return self.calc("CUR", f"Carbon usage rate from the {what} adsorbed", "CUR = max(C · r / q, CUR_min)",
+        return self.calc("CUR", self.t("Carbon usage rate from the {what} adsorbed", what=self.t(what)),
+                         "CUR = max(C · r / q, CUR_min)",
                          {"C": (load, "influent", what), "r": r, "q": q, "CUR_min": floor}, value, unit="g/m**3")
 
     def _streams(self, influent: Stream, q_avg: Quantity, beds: int, in_service: int, a: Quantity) -> None:
@@ -132,12 +135,12 @@ class GranularActivatedCarbon(UnitProcess):
         changes = {k: influent.quality[k] * (1 - r) for k, r in removals.items() if k in influent.quality}
         self.removals.update({k: r for k, r in removals.items() if k in influent.quality})
         q_eff = q_avg - q_bw
-        self.effluent = influent.derive(flow=q_eff, name="GAC effluent", **changes)
+        self.effluent = influent.derive(flow=q_eff, name=self.t("GAC effluent"), **changes)
         waste = dict(self.effluent.quality)
         # Particles strained by the bed leave with the backwash; adsorbed organics stay on the carbon.
         if "tss" in changes:
             waste["tss"] = ((q_avg * influent.quality["tss"] - q_eff * changes["tss"]) / q_bw).to("mg/L")
-        self.add_side_stream(Stream(flow=q_bw, quality=waste, kind="backwash", name="GAC backwash waste"))
+        self.add_side_stream(Stream(flow=q_bw, quality=waste, kind="backwash", name=self.t("GAC backwash waste")))
 
     def _equipment(self, q_avg: Quantity, q_peak: Quantity, a: Quantity) -> None:
         eta_p, eta_m, margin = self.c("pump_efficiency"), self.c("motor_efficiency"), self.c("motor_margin").m
@@ -151,7 +154,8 @@ class GranularActivatedCarbon(UnitProcess):
                                q_avg * p_feed.quantity / (eta_p.m * eta_m.m), unit="kW")
             motor = motor_rating(q_peak * p_feed.quantity / eta_p.m * margin)
             self.feed_flow = q_peak.to("L/s")
-            self.add_equipment("-P01", f"GAC feed pump, {p_feed.quantity.to('bar').magnitude:g} bar", quantity=2,
+            self.add_equipment("-P01", self.t("GAC feed pump, {p:g} bar", p=p_feed.quantity.to("bar").magnitude),
+                               quantity=2,
                                standby=1, capacity=q_peak, power=motor, material="AISI 316 stainless steel")
             self.add_power("GAC feed pumps", motor * 2, w_feed)
         else:

@@ -63,9 +63,9 @@ class IonExchange(UnitProcess):
         h_out = min(hardness, leak.quantity)
         tds = influent.get("tds")
         if tds is not None and tds > self.c("max_feed_tds").quantity:
-            self.ctx.warnings.append(f"{self.tag}: feed TDS {tds.to('mg/L').magnitude:,.0f} mg/L is above "
-                                     f"{self.c('max_feed_tds').quantity.magnitude:,.0f} mg/L; SAC softening leaks "
-                                     f"hardness at this ionic strength (use counter-flow regeneration or WAC resin)")
+            self.warn("feed TDS {tds:,.0f} mg/L is above {limit:,.0f} mg/L; SAC softening leaks "
+                      "hardness at this ionic strength (use counter-flow regeneration or WAC resin)",
+                      tds=tds.to("mg/L").magnitude, limit=self.c("max_feed_tds").quantity.magnitude)
 
         capacity = self._capacity()
         t_run = self.c("run_length")
@@ -90,7 +90,7 @@ class IonExchange(UnitProcess):
         # user sets the number, the layout that costs least installed keeps the cost rising where one more
         # exchanger is needed.
         asked = round(self.c("duty_exchangers").m)
-        layouts = {f"{n} duty exchangers": n for n in range(fewest, fewest + 3)}
+        layouts = {self.t("{n} duty exchangers", n=n): n for n in range(fewest, fewest + 3)}
         if asked:
             duty = max(asked, fewest)
         else:
@@ -127,9 +127,10 @@ class IonExchange(UnitProcess):
         regens = self.calc("n_reg", "Regenerations per day (all exchangers)", "n = N_duty / t_run",
                            {"N_duty": (Q_(duty, ""), "calculated"), "t_run": (run, "calculated")}, duty / run,
                            unit="1/day")
-        self.notes.append(f"{duty} duty + {standby} standby exchanger(s) of {diameter.magnitude:.2f} m × "
-                          f"{depth.quantity.magnitude:g} m bed, {v_vessel.magnitude:.2f} m³ resin each; runs of "
-                          f"{run.magnitude:.0f} h at {capacity.magnitude:.1f} g/L as CaCO3.")
+        self.note("{duty} duty + {standby} standby exchanger(s) of {d:.2f} m × {depth:g} m bed, "
+                  "{resin:.2f} m³ resin each; runs of {run:.0f} h at {capacity:.1f} g/L as CaCO3.",
+                  duty=duty, standby=standby, d=diameter.magnitude, depth=depth.quantity.magnitude,
+                  resin=v_vessel.magnitude, run=run.magnitude, capacity=capacity.magnitude)
 
         salt = self.calc("M_NaCl", "Regeneration salt", "M = D_salt · V_vessel · n_reg",
                          {"D_salt": self.c("salt_dose"), "V_vessel": (v_vessel, "calculated"),
@@ -182,7 +183,7 @@ class IonExchange(UnitProcess):
             changes["tss"] = Q_(0.0, "mg/L")
             self.removals["tss"] = 1.0
         q_eff = q_avg - q_rej
-        self.effluent = influent.derive(flow=q_eff, name="Softened water", **changes)
+        self.effluent = influent.derive(flow=q_eff, name=self.t("Softened water"), **changes)
         self.removals["hardness"] = 1 - (h_out / hardness).to("").magnitude
         # All the salt ends dissolved: its sodium partly in the softened water, the rest in the reject.
         self.generated["tds"] = salt.to("kg/day")
@@ -193,14 +194,15 @@ class IonExchange(UnitProcess):
         reject["tds"] = ((q_avg * tds_in + salt - q_eff * tds_out) / q_rej).to("mg/L")
         if "tss" in influent.quality:
             reject["tss"] = (influent.quality["tss"] * q_avg / q_rej).to("mg/L")
-        self.add_side_stream(Stream(flow=q_rej, quality=reject, kind="reject", name="Regeneration waste"))
+        self.add_side_stream(Stream(flow=q_rej, quality=reject, kind="reject", name=self.t("Regeneration waste")))
 
     def _equipment(self, q_avg: Quantity, q_peak: Quantity, duty: int, a: Quantity, v_vessel: Quantity,
                    regens: Quantity) -> None:
         eta_p, eta_m, margin = self.c("pump_efficiency"), self.c("motor_efficiency"), self.c("motor_margin").m
         vessels = int(self.sizing["vessels"].quantity.magnitude)
-        self.add_equipment("-V01", f"SAC softener, {self.sizing['vessel_diameter'].quantity.magnitude:.2f} m diameter, "
-                           f"{self.c('bed_depth').quantity.magnitude:g} m bed", quantity=vessels,
+        self.add_equipment("-V01", self.t("SAC softener, {d:.2f} m diameter, {depth:g} m bed",
+                                          d=self.sizing["vessel_diameter"].quantity.magnitude,
+                                          depth=self.c("bed_depth").quantity.magnitude), quantity=vessels,
                            standby=vessels - duty, capacity=v_vessel, material="carbon steel, rubber lined")
         p_feed = self.c("feed_pressure")
         w_feed = self.calc("W_feed", "Service pumps, average power", "W = Q · P / (η_p · η_m)",
@@ -208,7 +210,8 @@ class IonExchange(UnitProcess):
                            q_avg * p_feed.quantity / (eta_p.m * eta_m.m), unit="kW")
         motor = motor_rating(q_peak * p_feed.quantity / eta_p.m * margin)
         self.service_flow = q_peak.to("L/s")
-        self.add_equipment("-P01", f"Service pump, {p_feed.quantity.to('bar').magnitude:g} bar", quantity=2, standby=1,
+        self.add_equipment("-P01", self.t("Service pump, {p:g} bar", p=p_feed.quantity.to("bar").magnitude),
+                           quantity=2, standby=1,
                            capacity=q_peak, power=motor, material="AISI 316 stainless steel")
         self.add_power("Service pumps", motor * 2, w_feed)
         q_bw = self.calc("q_bwp", "Backwash pump flow (one exchanger)", "q = v_bw · a",

@@ -16,6 +16,7 @@ from __future__ import annotations
 import math
 
 from ..costing import CurveItem, installed_estimate
+from ..i18n import mark
 from ..quantities import Q_, Quantity
 from ..stream import Stream
 from .base import UnitProcess, register
@@ -46,25 +47,26 @@ class MediaFiltration(UnitProcess):
                              {"Q_pk": (q_peak, "calculated"), "v": rate}, q_peak / rate.quantity, unit="m**2")
         self.packaged, in_service = self._layout(q_avg, q_peak, area_req,
                                                  self.ctx.destination == "potable" and not ahead_of_ro)
-        what = "pressure filters" if self.packaged else "gravity filters"
+        what = mark("Number of pressure filters") if self.packaged else mark("Number of gravity filters")
         n = in_service + 1
-        self.calc("N", f"Number of {what}", "N = N_in + 1 (one filter out of service for backwash)",
+        self.calc("N", what, "N = N_in + 1 (one filter out of service for backwash)",
                   {"N_in": (Q_(in_service, ""), "calculated", "filters in service of the cheapest layout")}, Q_(n, ""))
         self.trains = n
         a = self.calc("a", "Area of each filter", "a = A / (N − 1)",
                       {"A": (area_req, "calculated"), "N": (Q_(n, ""), "calculated", "filters incl. one in backwash")},
                       area_req / in_service, unit="m**2")
-        self.add_sizing("filters", f"Number of {what}", Q_(n, ""))
+        self.add_sizing("filters", what, Q_(n, ""))
         self.add_sizing("filter_area", "Area of each filter", a)
         if self.packaged:
             diameter = self.calc("D", "Pressure filter diameter", "D = √(4a/π)", {"a": (a, "calculated")},
                                  (4 * a / math.pi) ** 0.5, unit="m")
             self.add_sizing("vessel_diameter", "Pressure filter diameter", diameter)
-            self.notes.append(f"{n} vertical pressure filters of {diameter.magnitude:.2f} m diameter, shop-built "
-                              f"({in_service} in service while one backwashes): the lowest installed cost.")
+            self.note("{n} vertical pressure filters of {d:.2f} m diameter, shop-built "
+                      "({in_service} in service while one backwashes): the lowest installed cost.",
+                      n=n, d=diameter.magnitude, in_service=in_service)
         else:
-            self.notes.append(f"{n} gravity dual-media filters of {a.magnitude:.1f} m² "
-                              f"({in_service} in service while one backwashes).")
+            self.note("{n} gravity dual-media filters of {a:.1f} m² ({in_service} in service while one backwashes).",
+                      n=n, a=a.magnitude, in_service=in_service)
         v_all = self.calc("v_all", "Filtration rate at design flow, all filters in service", "v = Q_pk / (N · a)",
                           {"Q_pk": (q_peak, "calculated"), "N": (Q_(n, ""), "calculated"), "a": (a, "calculated")},
                           q_peak / (n * a), unit="m/h")
@@ -78,8 +80,8 @@ class MediaFiltration(UnitProcess):
                              d_a.quantity / self.c("anthracite_effective_size").quantity
                              + d_s.quantity / self.c("sand_effective_size").quantity, unit="")
         if l_over_d.magnitude < self.c("min_depth_to_size_ratio").m:
-            self.ctx.warnings.append(f"{self.tag}: L/d = {l_over_d.magnitude:.0f} is below "
-                                     f"{self.c('min_depth_to_size_ratio').m:g}; deepen the bed or use finer media")
+            self.warn("L/d = {ratio:.0f} is below {minimum:g}; deepen the bed or use finer media",
+                      ratio=l_over_d.magnitude, minimum=self.c("min_depth_to_size_ratio").m)
         v_anth = self.calc("V_a", "Anthracite volume", "V = N · a · L_a",
                            {"N": (Q_(n, ""), "calculated"), "a": (a, "calculated"), "L_a": d_a},
                            n * a * d_a.quantity, unit="m**3")
@@ -120,17 +122,18 @@ class MediaFiltration(UnitProcess):
         cost, pressure, n = min(options)
         a_max = dict(kinds)[pressure]
         if area / n > a_max * (1 + 1e-9):
-            self.ctx.warnings.append(f"{self.tag}: {n} filters in service make each {(area / n).to('m**2').magnitude:.1f} m², "
-                                     f"above the practical maximum of {a_max.to('m**2').magnitude:.1f} m²")
-        inputs: dict = {"A": (area, "calculated", "filter area in service"), "type": self.c("filter_type"),
+            self.warn("{n} filters in service make each {a:.1f} m², above the practical maximum of {a_max:.1f} m²",
+                      n=n, a=(area / n).to("m**2").magnitude, a_max=a_max.to("m**2").magnitude)
+        inputs: dict = {"A": (area, "calculated", mark("filter area in service")), "type": self.c("filter_type"),
                         "N_in,set": self.c("filters_in_service")}
-        for kind, label in ((True, "pressure"), (False, "gravity")):
+        for kind, label, cheapest in ((True, "pressure", mark("cheapest pressure-filter layout, installed")),
+                                      (False, "gravity", mark("cheapest gravity-filter layout, installed"))):
             costs = [c for c, k, _ in options if k == kind]
             if costs:
-                inputs[f"C_{label}"] = (Q_(min(costs), "USD"), "cost curves × installation factors",
-                                        f"cheapest {label}-filter layout, installed")
-        self.calc("C_inst,layout", f"Installed cost of the chosen layout ({n} + 1 {'pressure' if pressure else 'gravity'} "
-                  "filters)", "C = min over filter type and N of Σ f_i · C_i(N)", inputs, Q_(cost, "USD"))
+                inputs[f"C_{label}"] = (Q_(min(costs), "USD"), mark("cost curves × installation factors"), cheapest)
+        chosen = (self.t("Installed cost of the chosen layout ({n} + 1 pressure filters)", n=n) if pressure
+                  else self.t("Installed cost of the chosen layout ({n} + 1 gravity filters)", n=n))
+        self.calc("C_inst,layout", chosen, "C = min over filter type and N of Σ f_i · C_i(N)", inputs, Q_(cost, "USD"))
         return pressure, n
 
     def _pump_kw(self, flow: Quantity, pressure: Quantity) -> Quantity:
@@ -169,8 +172,8 @@ class MediaFiltration(UnitProcess):
                             min(max_run.quantity, (storage.quantity / loading).to("h")), unit="h")
         self.add_sizing("run_length", "Filter run length", run)
         if run < Q_(8, "h"):
-            self.ctx.warnings.append(f"{self.tag}: filter runs of {run.magnitude:.1f} h are short; the feed needs "
-                                     f"better clarification upstream (MWH ch. 11: runs of 1–3 days)")
+            self.warn("filter runs of {run:.1f} h are short; the feed needs "
+                      "better clarification upstream (MWH ch. 11: runs of 1–3 days)", run=run.magnitude)
         return run
 
     def _backwash(self, q_avg: Quantity, n: int, a: Quantity, run: Quantity) -> Quantity:
@@ -190,10 +193,11 @@ class MediaFiltration(UnitProcess):
                              {"Q_bw": (q_bw, "calculated"), "Q": (q_avg, "design")}, q_bw / q_avg, unit="")
         self.add_sizing("backwash_fraction", "Backwash water / feed", fraction)
         if fraction.magnitude > self.c("max_backwash_fraction").m:
-            reason = (f"the solids load ends the runs after {run.magnitude:.0f} h (improve clarification upstream)"
-                      if storage_limited else "the filters run at a low average rate for the wash volume")
-            self.ctx.warnings.append(f"{self.tag}: backwash water is {fraction.magnitude:.1%} of the feed, above "
-                                     f"{self.c('max_backwash_fraction').m:.0%}: {reason}")
+            reason = (self.t("the solids load ends the runs after {run:.0f} h (improve clarification upstream)",
+                             run=run.magnitude)
+                      if storage_limited else self.t("the filters run at a low average rate for the wash volume"))
+            self.warn("backwash water is {fraction:.1%} of the feed, above {limit:.0%}: {reason}",
+                      fraction=fraction.magnitude, limit=self.c("max_backwash_fraction").m, reason=reason)
         self.washes = washes
         return q_bw
 
@@ -203,11 +207,11 @@ class MediaFiltration(UnitProcess):
         changes = {k: influent.quality[k] * (1 - r) for k, r in removals.items() if k in influent.quality}
         self.removals.update({k: r for k, r in removals.items() if k in influent.quality})
         q_eff = q_avg - q_bw
-        self.effluent = influent.derive(flow=q_eff, name="Filtered water", **changes)
+        self.effluent = influent.derive(flow=q_eff, name=self.t("Filtered water"), **changes)
         waste = dict(self.effluent.quality)
         for key, c_out in changes.items():
             waste[key] = ((q_avg * influent.quality[key] - q_eff * c_out) / q_bw).to(c_out.units)
-        self.add_side_stream(Stream(flow=q_bw, quality=waste, kind="backwash", name="Filter backwash waste"))
+        self.add_side_stream(Stream(flow=q_bw, quality=waste, kind="backwash", name=self.t("Filter backwash waste")))
 
     def _equipment(self, q_avg: Quantity, q_peak: Quantity, q_bw: Quantity, n: int, a: Quantity,
                    run: Quantity) -> None:
@@ -220,7 +224,8 @@ class MediaFiltration(UnitProcess):
                                {"Q": (q_avg, "design"), "P": p_feed, "η_p": eta_p, "η_m": eta_m},
                                q_avg * p_feed.quantity / (eta_p.m * eta_m.m), unit="kW")
             motor = motor_rating(q_peak * p_feed.quantity / eta_p.m * margin)
-            self.add_equipment("-P01", f"Filter feed pump, {p_feed.quantity.to('bar').magnitude:g} bar", quantity=2,
+            self.add_equipment("-P01", self.t("Filter feed pump, {p:g} bar", p=p_feed.quantity.to("bar").magnitude),
+                               quantity=2,
                                standby=1, capacity=q_peak.to("m**3/h"), power=motor, material="AISI 316 stainless steel")
             self.add_power("Filter feed pumps", motor * 2, w_feed)
         else:
@@ -265,19 +270,19 @@ class MediaFiltration(UnitProcess):
                          * self.c("backwash_time").quantity * a, unit="m**3")
         self.add_sizing("backwash_tank", "Backwash water tank", tank)
         self.add_equipment("-T01", "Backwash water tank", capacity=tank,
-                           material="HDPE / FRP" if self.packaged else "reinforced concrete")
+                           material=mark("HDPE / FRP") if self.packaged else mark("reinforced concrete"))
 
     def cost(self) -> None:
         assert self.influent is not None
         n = int(self.sizing["filters"].quantity.magnitude)
         a = self.sizing["filter_area"].quantity
         q_avg, q_peak = self.influent.flow, self.influent.peak_flow
-        names = {"dual_media": "Dual media, initial charge", "pressure_vessel": "Pressure filter vessels",
-                 "pressure_vessel_base": "Pressure filter vessels, base cost per vessel",
-                 "pressure_system": "Pressure filter piping, valves, instruments and controls",
-                 "filter_structure": "Gravity filter structures, underdrains, piping and valves",
-                 "blower": "Air scour blowers", "tank": "Backwash water tank"}
-        pumps = iter(["Filter feed pumps", "Backwash pumps"] if self.packaged else ["Backwash pumps"])
+        names = {"dual_media": mark("Dual media, initial charge"), "pressure_vessel": mark("Pressure filter vessels"),
+                 "pressure_vessel_base": mark("Pressure filter vessels, base cost per vessel"),
+                 "pressure_system": mark("Pressure filter piping, valves, instruments and controls"),
+                 "filter_structure": mark("Gravity filter structures, underdrains, piping and valves"),
+                 "blower": mark("Air scour blowers"), "tank": mark("Backwash water tank")}
+        pumps = iter([mark("Filter feed pumps"), mark("Backwash pumps")] if self.packaged else [mark("Backwash pumps")])
         media = Q_(0.0, "USD")
         for item in self._items(self.packaged, n, a, q_avg, q_peak):
             label = next(pumps) if item.curve == "pump_kw" else names[item.curve]

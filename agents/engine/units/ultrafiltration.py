@@ -13,6 +13,7 @@ from __future__ import annotations
 import math
 
 from ..criteria import load_data
+from ..i18n import mark
 from ..quantities import Q_, Quantity
 from ..stream import Stream
 from .base import UnitProcess, register
@@ -29,6 +30,9 @@ ATMOSPHERE = Q_(1.01325, "bar")
 NAOCL_PER_CL2 = 74.44 / 70.90
 # The RO feed type named by the train selection, as a UF feed type (UF ahead of RO sees the same water).
 RO_FEED_TYPES = {"seawater": "seawater", "brackish": "fresh", "wastewater": "wastewater"}
+# The feed types and dosed chemicals as written in the notes and the cost items.
+FEED_TYPES = {"fresh": mark("fresh"), "seawater": mark("seawater"), "wastewater": mark("wastewater")}
+DOSED = {"sodium_hypochlorite": mark("sodium hypochlorite"), "hydrochloric_acid": mark("hydrochloric acid")}
 
 
 def water_viscosity(temperature_c: float) -> float:
@@ -72,7 +76,7 @@ class Ultrafiltration(UnitProcess):
 
         feed_temp = influent.get("temperature")
         temp_q = feed_temp if feed_temp is not None else self.ctx.design_temperature.quantity
-        t_src = "feed temperature" if feed_temp is not None else self.ctx.design_temperature.source
+        t_src = mark("feed temperature") if feed_temp is not None else self.ctx.design_temperature.source
         t_c = temp_q.to("degC").magnitude
         ratio = water_viscosity(20.0) / water_viscosity(t_c)
         tcf = self.calc("TCF", "Flux temperature correction (viscosity ratio)", "TCF = μ(20 °C) / μ(T)",
@@ -103,8 +107,8 @@ class Ultrafiltration(UnitProcess):
                              1 - (v_bw * losses * day / (flux * online * day)).to(""), unit="")
         self.add_sizing("recovery", "Water recovery", recovery)
         if not 0.9 <= recovery.magnitude <= 0.97:
-            self.ctx.warnings.append(f"{self.tag}: UF recovery {recovery.magnitude:.1%} is outside the usual "
-                                     f"90–97 % (AWWA M53); check the backwash settings")
+            self.warn("UF recovery {recovery:.1%} is outside the usual 90–97 % (AWWA M53); check the backwash settings",
+                      recovery=recovery.magnitude)
 
         # Membrane area, modules and racks on the peak flow.
         area = self.calc("A", "Membrane area in service", "A = Q_pk / (J · f)",
@@ -116,7 +120,7 @@ class Ultrafiltration(UnitProcess):
         if self.packaged:
             duty, standby = 1, 0
             self.trains = 1
-            self.notes.append("Single skid-mounted UF rack (small plant), no standby rack.")
+            self.note("Single skid-mounted UF rack (small plant), no standby rack.")
         else:
             duty = self.parallel_trains(Q_(modules, ""), self.c("max_modules_per_rack"), "duty UF racks",
                                         minimum=int(self.c("min_duty_racks").m))
@@ -137,8 +141,10 @@ class Ultrafiltration(UnitProcess):
                           "A_rack": (a_rack, "calculated"), "f": (online, "calculated")},
                          q_peak / (duty * a_rack * online), unit="L/m**2/h")
         self.add_sizing("flux", "Operating flux at design flow", j_op)
-        self.notes.append(f"{duty} duty + {standby} standby rack(s) × {per_rack} modules of "
-                          f"{a_m.quantity.to('m**2').magnitude:g} m² ({self.feed_type} feed, {j_op.magnitude:.0f} L/m²·h).")
+        self.note("{duty} duty + {standby} standby rack(s) × {per_rack} modules of {area:g} m² "
+                  "({feed} feed, {flux:.0f} L/m²·h).",
+                  duty=duty, standby=standby, per_rack=per_rack, area=a_m.quantity.to("m**2").magnitude,
+                  feed=self.t(FEED_TYPES[self.feed_type]), flux=j_op.magnitude)
 
         q_waste = self.calc("Q_bw", "Backwash and CEB waste (average)", "Q_bw = Q · (1 − Y)",
                             {"Q": (q_avg, "design", "average feed"), "Y": (recovery, "calculated")},
@@ -161,12 +167,12 @@ class Ultrafiltration(UnitProcess):
             t_in = influent.quality["turbidity"].to("NTU").magnitude
             self.removals["turbidity"] = 1 - changes["turbidity"].to("NTU").magnitude / t_in if t_in > 0 else 0.0
         q_eff = q_avg - q_waste
-        self.effluent = influent.derive(flow=q_eff, name="UF filtrate", **changes)
+        self.effluent = influent.derive(flow=q_eff, name=self.t("UF filtrate"), **changes)
         # The waste carries what the membranes retain plus the spent cleaning chemicals.
         waste = dict(self.effluent.quality)
         for key, c_out in changes.items():
             waste[key] = ((q_avg * influent.quality[key] - q_eff * c_out) / q_waste).to(c_out.units)
-        self.add_side_stream(Stream(flow=q_waste, quality=waste, kind="backwash", name="UF backwash waste"))
+        self.add_side_stream(Stream(flow=q_waste, quality=waste, kind="backwash", name=self.t("UF backwash waste")))
 
     def _equipment(self, q_avg: Quantity, q_peak: Quantity, q_waste: Quantity, online: Quantity, duty: int,
                    standby: int, per_rack: int, a_rack: Quantity, n_bw: Quantity) -> None:
@@ -183,7 +189,8 @@ class Ultrafiltration(UnitProcess):
         feed_motor = motor_rating(q_rack * p_feed.quantity / eta_p.m * margin)
         self.feed_pump_flow = q_rack.to("L/s")
         self.n_feed_pumps = duty + 1
-        self.add_equipment("-P01", f"UF feed pump, {p_feed.quantity.to('bar').magnitude:g} bar", quantity=duty + 1,
+        self.add_equipment("-P01", self.t("UF feed pump, {p:g} bar", p=p_feed.quantity.to("bar").magnitude),
+                           quantity=duty + 1,
                            standby=1, capacity=q_rack, power=feed_motor, material="AISI 316 stainless steel")
         self.add_power("UF feed pumps", feed_motor * (duty + 1), w_feed)
         self.add_equipment("-S01", "Automatic self-cleaning pre-strainer, 100–300 µm (AWWA M53)", quantity=2,
@@ -266,11 +273,11 @@ class Ultrafiltration(UnitProcess):
                            self.c("cip_frequency").quantity * racks * v_cip * self.c("cip_citric_acid").quantity,
                            unit="kg/day")
         self.dosing: list[tuple[str, Quantity]] = []
-        for key, active, purpose in (("sodium_hypochlorite", oxidant, "CEB and CIP (oxidant)"),
-                                     ("hydrochloric_acid", acid, "Acid CEB"),
-                                     ("citric_acid", citric, "CIP (acid)")):
+        for key, active, purpose in (("sodium_hypochlorite", oxidant, mark("Membrane cleaning: CEB and CIP (oxidant)")),
+                                     ("hydrochloric_acid", acid, mark("Membrane cleaning: Acid CEB")),
+                                     ("citric_acid", citric, mark("Membrane cleaning: CIP (acid)"))):
             product = active / chemicals[key]["active_fraction"]
-            chem = self.add_chemical(key, f"Membrane cleaning: {purpose}", (product / q_avg).to("mg/L"), q_avg)
+            chem = self.add_chemical(key, purpose, (product / q_avg).to("mg/L"), q_avg)
             if key != "citric_acid":
                 self.dosing.append((key, chem.consumption))
         # Spent cleaning chemicals leave with the backwash waste as dissolved solids.
@@ -283,7 +290,7 @@ class Ultrafiltration(UnitProcess):
         racks = int(self.sizing["racks"].quantity.magnitude)
         per_rack = self.sizing["modules_per_rack"].quantity.magnitude
         membranes = self.curve_cost("modules", self.sizing["membrane_area"].quantity, category="membranes",
-                                    description=f"UF modules ({modules:.0f})")
+                                    description=self.t("UF modules ({n:.0f})", n=modules))
         rack = self.data["cost_curves"]["rack"]
         length = Q_(rack["base_length_ft"] + rack["length_per_module_ft"] * per_rack, "ft")
         self.curve_cost("rack", length, count=racks, description="UF racks, manifolds and automatic valves")
@@ -294,7 +301,7 @@ class Ultrafiltration(UnitProcess):
         self.curve_cost("tank", self.sizing["cip_tank"].quantity, description="CIP tank")
         for key, consumption in self.dosing:
             self.curve_cost("dosing_system", solution_flow(key, consumption),
-                            description=f"Dosing skid, {key.replace('_', ' ')}")
+                            description=self.t("Dosing skid, {chemical}", chemical=self.t(DOSED[key])))
         life = self.c("membrane_life")
         annual = self.calc("C_mod,yr", "UF module replacement", "C = C_modules / life",
                            {"C_modules": (membranes, "calculated"), "life": life}, membranes / life.quantity,
