@@ -6,6 +6,7 @@ so a 35,000 mg/L feed reaches the membranes at 35,006 mg/L. 1 bar·m³ = 0.02777
 
 import pytest
 
+from agents.engine.i18n import tr
 from agents.engine.quantities import Q_
 
 from .harness import UnitCase, check_unit, make_stream, value_of
@@ -284,3 +285,20 @@ def test_colour_is_rejected_like_other_large_organic_solutes():
     assert value_of(unit, "removal.toc") == pytest.approx(1 - 0.0165 * 1.25 / (0.25 + 0.0165 * 0.75), rel=1e-6)
     assert value_of(unit, "removal.metals") == pytest.approx(0.98636, abs=1e-4)
     assert value_of(unit, "removal.boron") < value_of(unit, "removal.toc")
+
+
+def test_a_spanish_design_writes_its_notes_and_equipment_through_the_catalogue():
+    # The seawater case in Spanish: the texts are the catalogue's, the numbers written the Spanish way
+    # (378 elements, 14,062 m² at 13.33 L/m²·h → "14 062 m² a 13,3 L/m²·h").
+    unit = check_unit(UnitCase("reverse_osmosis", SEAWATER, context={"language": "es"}), {"sizing.elements": (378, 0)})
+    assert unit.effluent.name == tr("es", "RO permeate")
+    assert unit.sizing["recovery"].description == tr("es", "System recovery ({feed})", feed=tr("es", "seawater"))
+    pump = next(e for e in unit.equipment if e.tag.endswith("-P01"))
+    assert pump.material == tr("es", "duplex / super-duplex stainless steel")
+    head = float(pump.description.rsplit(", ", 1)[1].split(" ")[0].replace(",", "."))
+    assert pump.description == tr("es", "High-pressure pump, {head:.1f} bar differential", head=head)
+    array = tr("es", "{trains} train(s) × {vpt} vessels ({array} array) × {epv} {size} elements; "
+                     "{elements} elements, {area:,.0f} m² at {flux:.1f} L/m²·h.", trains=1, vpt=54, array="54", epv=7,
+               size=tr("es", "8-inch"), elements=378, area=14062.0, flux=13.33)
+    assert array in unit.notes
+    assert "14\u00a0062 m²" in array and "13,3 L/m²·h" in array

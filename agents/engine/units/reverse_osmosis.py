@@ -26,11 +26,13 @@ from typing import Any
 from .. import osmotic
 from ..cost_curves import curve_cost
 from ..criteria import Criterion, load_data
+from ..i18n import mark
 from ..quantities import Q_, Quantity
 from ..stream import PARAMETERS, Stream
 from .base import CostItem, UnitProcess, register
 
-FEED_TYPES = {"seawater": "seawater", "brackish": "brackish water", "wastewater": "treated wastewater (reuse)"}
+FEED_TYPES = {"seawater": mark("seawater"), "brackish": mark("brackish water"),
+              "wastewater": mark("treated wastewater (reuse)")}
 MEMBRANE_PROPERTIES = ("permeability", "max_pressure", "elements_per_vessel", "rejection_boron")
 
 # Product densities, kg/L (Perry's Chemical Engineers' Handbook, 8th ed., Sec. 2; antiscalant: typical
@@ -42,6 +44,13 @@ SOLUTION_DENSITY = {
     "hydrochloric_acid": 1.16,
     "sodium_hypochlorite": 1.2,
     "sodium_hydroxide": 1.52,
+}
+# Dosing skids costed per chemical (the product dosed ahead of the membranes).
+DOSING_SKIDS = {
+    "antiscalant": mark("Dosing skid, antiscalant"),
+    "sodium_bisulfite": mark("Dosing skid, sodium bisulfite"),
+    "sulfuric_acid": mark("Dosing skid, sulfuric acid"),
+    "hydrochloric_acid": mark("Dosing skid, hydrochloric acid"),
 }
 
 # IEC 60072-1 preferred motor ratings, kW.
@@ -123,7 +132,7 @@ class ReverseOsmosis(UnitProcess):
     def _classify(self, influent: Stream) -> str:
         hint = self.ctx.shared.get("reverse_osmosis.feed_type")
         if hint in FEED_TYPES:
-            self.notes.append(f"Feed type '{FEED_TYPES[hint]}' set by the train selection.")
+            self.note("Feed type '{feed}' set by the train selection.", feed=self.t(FEED_TYPES[hint]))
             return str(hint)
         if influent.get("tds") >= self.c("seawater_tds_threshold").quantity:
             return "seawater"
@@ -202,11 +211,11 @@ class ReverseOsmosis(UnitProcess):
         self.epv = int(self.fc("elements_per_vessel").m)
         q_f = influent.flow.to("m**3/day")
         if influent.peak_factor > 1.0:
-            self.notes.append("RO runs at constant flow: sized on the average feed flow, peaks buffered upstream.")
+            self.note("RO runs at constant flow: sized on the average feed flow, peaks buffered upstream.")
         feed_temp = influent.get("temperature")
         temp_q = feed_temp if feed_temp is not None else self.ctx.design_temperature.quantity
         temperature = temp_q.to("degC").magnitude
-        t_source = "feed temperature" if feed_temp is not None else self.ctx.design_temperature.source
+        t_source = mark("feed temperature") if feed_temp is not None else self.ctx.design_temperature.source
         t_design = self.calc("T", "Design feed temperature", "T = T_feed",
                              {"T_feed": (temp_q, t_source, "feed water temperature")}, temp_q, unit="degC")
 
@@ -287,39 +296,42 @@ class ReverseOsmosis(UnitProcess):
         if chem.silica:
             r = self._largest_recovery(lambda y: self._concentrate_chemistry(chem, y, 0.0, 0.0)["silica"] - max_si,
                                        low, recovery)
-            limits.append(("silica", r))
+            limits.append((mark("silica"), r))
         # Calcium sulfate is checked below seawater salinity: the activity model (Davies) holds
         # to I ≈ 0.5 mol/L, and seawater recovery is set by pressure, not by gypsum.
         if self.feed_type != "seawater" and chem.calcium and chem.sulfate:
             r = self._largest_recovery(lambda y: self._concentrate_chemistry(chem, y, 0.0, 0.0)["caso4"] - max_caso4,
                                        low, recovery)
-            limits.append(("calcium sulfate", r))
+            limits.append((mark("calcium sulfate"), r))
         r = self._largest_recovery(lambda y: self._performance(y, flux, tds_feed, temperature).feed_pressure - p_max,
                                    low, recovery)
-        limits.append(("element pressure rating", r))
+        limits.append((mark("element pressure rating"), r))
 
         binding = [(what, r) for what, r in limits if r < recovery - 1e-6]
         chosen = recovery
         if user_set:
             for what, r in binding:
-                self.ctx.warnings.append(
-                    f"{self.tag}: recovery {recovery:.0%} exceeds the {what} limit of {r:.1%}; "
-                    f"the design keeps the user's recovery")
+                self.warn("recovery {recovery:.0%} exceeds the {what} limit of {limit:.1%}; "
+                          "the design keeps the user's recovery", recovery=recovery, what=self.t(what), limit=r)
         elif binding:
             what, chosen = min(binding, key=lambda item: item[1])
-            self.notes.append(f"Recovery limited from {recovery:.0%} to {chosen:.1%} by {what} in the concentrate.")
-            self.ctx.warnings.append(f"{self.tag}: recovery limited to {chosen:.1%} by {what} "
-                                     f"(design criterion {recovery:.0%})")
+            self.note("Recovery limited from {recovery:.0%} to {chosen:.1%} by {what} in the concentrate.",
+                      recovery=recovery, chosen=chosen, what=self.t(what))
+            self.warn("recovery limited to {chosen:.1%} by {what} (design criterion {recovery:.0%})",
+                      chosen=chosen, what=self.t(what), recovery=recovery)
             if chosen <= low + 1e-6:
-                remedy = ("seawater elements or a lower-salinity source" if what == "element pressure rating"
-                          else "pretreatment (softening or silica removal)")
-                self.ctx.warnings.append(f"{self.tag}: {what} allows no practical recovery; the design needs {remedy}")
+                remedy = (self.t("seawater elements or a lower-salinity source") if what == "element pressure rating"
+                          else self.t("pretreatment (softening or silica removal)"))
+                self.warn("{what} allows no practical recovery; the design needs {remedy}",
+                          what=self.t(what), remedy=remedy)
         inputs: dict[str, Any] = {"Y_design": crit}
         for what, r in limits:
-            inputs[f"Y_{what.split()[0]}"] = (Q_(r, ""), "calculated", f"largest recovery within the {what} limit")
+            inputs[f"Y_{what.split()[0]}"] = (Q_(r, ""), "calculated",
+                                              self.t("largest recovery within the {what} limit", what=self.t(what)))
         equation = "Y = Y_design (set by the user)" if user_set else "Y = min(Y_design, Y_limits)"
         self.calc("Y", "Design recovery", equation, inputs, Q_(chosen, "dimensionless"))
-        self.add_sizing("recovery", f"System recovery ({FEED_TYPES[self.feed_type]})", Q_(chosen, "dimensionless"))
+        self.add_sizing("recovery", self.t("System recovery ({feed})", feed=self.t(FEED_TYPES[self.feed_type])),
+                        Q_(chosen, "dimensionless"))
         return chosen
 
     def _acid(self, chem: FeedChemistry, recovery: float) -> tuple[str | None, float]:
@@ -375,7 +387,7 @@ class ReverseOsmosis(UnitProcess):
             epv = math.ceil(n_el.magnitude / stages - 1e-9)
             n_v_req = stages
             self.epv = epv
-            self.notes.append(f"Small array: one vessel per stage with {epv} elements each.")
+            self.note("Small array: one vessel per stage with {epv} elements each.", epv=epv)
         vpt = max(stages, math.ceil(n_v_req / trains - 1e-9))
         ratio = self.c("staging_ratio").m
         weights = [ratio ** (stages - 1 - k) for k in range(stages)]
@@ -407,12 +419,13 @@ class ReverseOsmosis(UnitProcess):
         self.add_sizing("vessels_per_train", "Pressure vessels per train", Q_(vpt, ""))
         self.add_sizing("stages", "Stages", Q_(stages, ""))
         self.add_sizing("trains", "Trains", Q_(trains, ""))
-        size_label = "8-inch" if element is a8 else "4-inch"
+        size_label = mark("8-inch") if element is a8 else mark("4-inch")
         array = ":".join(str(n) for n in per_stage)
-        self.notes.append(f"{trains} train(s) × {vpt} vessels ({array} array) × {epv} {size_label} elements; "
-                          f"{elements} elements, {area.magnitude:,.0f} m² at {j.magnitude:.1f} L/m²·h.")
+        self.note("{trains} train(s) × {vpt} vessels ({array} array) × {epv} {size} elements; "
+                  "{elements} elements, {area:,.0f} m² at {flux:.1f} L/m²·h.", trains=trains, vpt=vpt, array=array,
+                  epv=epv, size=self.t(size_label), elements=elements, area=area.magnitude, flux=j.magnitude)
         if packaged:
-            self.notes.append("Factory-assembled skid (small plant): components costed individually.")
+            self.note("Factory-assembled skid (small plant): components costed individually.")
 
         # Element hydraulic limits (FilmTec guidelines for 8-inch; scaled by area for 4-inch).
         scale = (element.quantity / a8.quantity).to("").magnitude
@@ -423,8 +436,8 @@ class ReverseOsmosis(UnitProcess):
         self.add_sizing("feed_per_vessel", "Feed flow per first-stage vessel", feed_per_vessel)
         self.add_sizing("concentrate_per_vessel", "Concentrate flow per last-stage vessel", conc_per_vessel)
         if feed_per_vessel > f_max:
-            self.ctx.warnings.append(f"{self.tag}: feed flow {feed_per_vessel.magnitude:.1f} m3/h per vessel exceeds "
-                                     f"{f_max.magnitude:.1f} m3/h; add first-stage vessels")
+            self.warn("feed flow {flow:.1f} m3/h per vessel exceeds {limit:.1f} m3/h; add first-stage vessels",
+                      flow=feed_per_vessel.magnitude, limit=f_max.magnitude)
         recirculation = Q_(0.0, "m**3/h")
         if conc_per_vessel < c_min:
             if self.packaged:
@@ -436,11 +449,11 @@ class ReverseOsmosis(UnitProcess):
                                            "Q_c": (q_c, "calculated")},
                                           c_min * per_stage[-1] * trains - q_c, unit="m**3/h")
                 self.add_sizing("recirculation", "Concentrate recirculation to the HP pump suction", recirculation)
-                self.notes.append(f"Concentrate recirculation {recirculation.magnitude:.2f} m³/h keeps the last-stage "
-                                  f"vessels above their minimum concentrate flow (usual on small skids).")
+                self.note("Concentrate recirculation {flow:.2f} m³/h keeps the last-stage vessels above their "
+                          "minimum concentrate flow (usual on small skids).", flow=recirculation.magnitude)
             else:
-                self.ctx.warnings.append(f"{self.tag}: concentrate flow {conc_per_vessel.magnitude:.2f} m3/h per vessel "
-                                         f"is below {c_min.magnitude:.2f} m3/h; recirculate concentrate or re-array")
+                self.warn("concentrate flow {flow:.2f} m3/h per vessel is below {limit:.2f} m3/h; "
+                          "recirculate concentrate or re-array", flow=conc_per_vessel.magnitude, limit=c_min.magnitude)
         return {"area": area, "flux": j, "elements": elements, "vessels": int(vessels.magnitude), "trains": trains,
                 "per_stage": per_stage, "vessels_per_train": vpt, "element_area": element,
                 "recirculation": recirculation}
@@ -496,16 +509,20 @@ class ReverseOsmosis(UnitProcess):
         self.add_sizing("concentrate_tds", "Concentrate TDS", c_c)
         p_max = self.fc("max_pressure").quantity
         if p_f > p_max * 1.001:
-            self.ctx.warnings.append(f"{self.tag}: feed pressure {p_f.magnitude:.1f} bar exceeds the elements' "
-                                     f"rating {p_max.to('bar').magnitude:.1f} bar")
+            self.warn("feed pressure {pressure:.1f} bar exceeds the elements' rating {rating:.1f} bar",
+                      pressure=p_f.magnitude, rating=p_max.to("bar").magnitude)
 
     def _check_limits(self, perf: Performance, chem: FeedChemistry, recovery: float, acid_mmol: float,
                       acid_sulfate: float) -> None:
         sat = self._concentrate_chemistry(chem, recovery, acid_mmol, acid_sulfate)
-        checks = (("silica", "Silica in the concentrate / amorphous silica solubility", "max_silica_saturation"),
-                  ("caso4", "CaSO4 saturation ratio of the concentrate", "max_caso4_saturation"),
-                  ("lsi", "Langelier index of the concentrate", "max_concentrate_lsi"))
-        for key, description, limit in checks:
+        # (key, description, the same in a warning's lower case, limit criterion)
+        checks = (("silica", mark("Silica in the concentrate / amorphous silica solubility"),
+                   mark("silica in the concentrate / amorphous silica solubility"), "max_silica_saturation"),
+                  ("caso4", mark("CaSO4 saturation ratio of the concentrate"),
+                   mark("caso4 saturation ratio of the concentrate"), "max_caso4_saturation"),
+                  ("lsi", mark("Langelier index of the concentrate"),
+                   mark("langelier index of the concentrate"), "max_concentrate_lsi"))
+        for key, description, lowered, limit in checks:
             # LSI and the Davies activity model do not hold at seawater ionic strength.
             if key not in sat or (key in ("caso4", "lsi") and self.feed_type == "seawater"):
                 continue
@@ -516,11 +533,11 @@ class ReverseOsmosis(UnitProcess):
                                "limit": self.c(limit)}, Q_(sat[key], ""))
             self.add_sizing(f"concentrate_{key}", description, value)
             if sat[key] > self.c(limit).m * 1.001:
-                self.ctx.warnings.append(f"{self.tag}: {description.lower()} = {sat[key]:.2f} exceeds "
-                                         f"{self.c(limit).m:g}; scaling risk")
+                self.warn("{what} = {value:.2f} exceeds {limit:g}; scaling risk", what=self.t(lowered),
+                          value=sat[key], limit=self.c(limit).m)
         if self.feed_type == "seawater":
-            self.notes.append("Seawater: CaCO3 scaling (Stiff–Davis) and CaSO4 left to the antiscalant; recovery "
-                              "is set by the concentrate's osmotic pressure and the element rating.")
+            self.note("Seawater: CaCO3 scaling (Stiff–Davis) and CaSO4 left to the antiscalant; recovery "
+                      "is set by the concentrate's osmotic pressure and the element rating.")
 
     # -- quality --------------------------------------------------------------------
 
@@ -589,10 +606,10 @@ class ReverseOsmosis(UnitProcess):
             if acid_key:
                 feed_ph = osmotic.ph_from_carbonate(hco3 - acid_mmol, co2, chem.temperature, chem.tds)
                 self.add_sizing("conditioned_ph", "Feed pH after acid", Q_(feed_ph, ""))
-        self.effluent = influent.derive(flow=q_p, name="RO permeate", **permeate)
+        self.effluent = influent.derive(flow=q_p, name=self.t("RO permeate"), **permeate)
         quality = dict(influent.quality)
         quality.update(concentrate)
-        self.add_side_stream(Stream(flow=q_c, quality=quality, kind="concentrate", name="RO concentrate"))
+        self.add_side_stream(Stream(flow=q_c, quality=quality, kind="concentrate", name=self.t("RO concentrate")))
         for key, c_p in permeate.items():
             c_f = influent.quality.get(key)
             if key in ("ph", "temperature") or c_f is None or c_f.magnitude <= 0:
@@ -600,12 +617,12 @@ class ReverseOsmosis(UnitProcess):
             self.removals[key] = 1.0 - (c_p / c_f).to("").magnitude
         target = self.ctx.target("tds")
         if target is not None and Q_(perf.tds_permeate, "mg/L") > target:
-            self.notes.append(f"Permeate TDS {perf.tds_permeate:.0f} mg/L is above the target "
-                              f"{target.to('mg/L').magnitude:g} mg/L: a second pass is needed.")
+            self.note("Permeate TDS {tds:.0f} mg/L is above the target {target:g} mg/L: a second pass is needed.",
+                      tds=perf.tds_permeate, target=target.to("mg/L").magnitude)
         boron = self.ctx.target("boron")
         if boron is not None and "boron" in permeate and permeate["boron"] > boron:
-            self.notes.append(f"Permeate boron {permeate['boron'].to('mg/L').magnitude:.2f} mg/L is above the target: "
-                              f"a second pass at raised pH is needed.")
+            self.note("Permeate boron {boron:.2f} mg/L is above the target: a second pass at raised pH is needed.",
+                      boron=permeate["boron"].to("mg/L").magnitude)
 
     # -- post-treatment (stabilisation) ---------------------------------------------------
 
@@ -631,8 +648,8 @@ class ReverseOsmosis(UnitProcess):
             return
         assert self.effluent is not None
         if self._carbonate is None:
-            self.ctx.warnings.append(f"{self.tag}: the feed has no alkalinity or pH, so the permeate pH and its "
-                                     "post-treatment cannot be calculated; give them to size the stabilisation")
+            self.warn("the feed has no alkalinity or pH, so the permeate pH and its "
+                      "post-treatment cannot be calculated; give them to size the stabilisation")
             return
         carb = self._carbonate
         t = carb["temperature"]
@@ -686,8 +703,8 @@ class ReverseOsmosis(UnitProcess):
                 mid = (low + high) / 2.0
                 low, high = (mid, high) if lsi_gap(mid) < 0 else (low, mid)
             x, c = high, 0.0
-            self.notes.append("The permeate carries more CO2 than the stabilised water needs: lime alone neutralises "
-                              "it (a CO2 degasser ahead of the lime would cut the lime dose).")
+            self.note("The permeate carries more CO2 than the stabilised water needs: lime alone neutralises "
+                      "it (a CO2 degasser ahead of the lime would cut the lime dose).")
         after = osmotic.carbonate_species(alk_p + 2 * x, ct_p + c, t, tds_p + k_tds * x)
 
         x_q = self.calc("x_lime", "Lime for remineralisation (as mmol Ca(OH)2 per litre)",
@@ -722,7 +739,7 @@ class ReverseOsmosis(UnitProcess):
         else:
             changes["hardness"] = hardness_added
         ca_new = ca_p + hardness_added.magnitude
-        self._apply_post(q_p, after, d_tds, changes, "lime + CO2",
+        self._apply_post(q_p, after, d_tds, changes, mark("lime + CO2"),
                          "ΔTDS = x · M_Ca + Σ(HCO3⁻, CO3²⁻, OH⁻)_after − Σ(…)_before")
         lsi = osmotic.langelier_index(after["ph"], tds_p + d_tds, t, ca_new, changes["alkalinity"].magnitude)
         lsi_q = self.calc("LSI_prod", "Langelier index of the stabilised product water", "LSI = pH − pHs",
@@ -735,12 +752,17 @@ class ReverseOsmosis(UnitProcess):
             self.add_sizing("co2_dose", "Carbon dioxide dose", co2)
         self.add_sizing("product_calcium", "Calcium of the product (as CaCO3)", Q_(ca_new, "mg/L"))
         self.add_sizing("product_lsi", "Langelier index of the product water", lsi_q)
-        verdict = ("slightly positive: a thin protective CaCO3 film, neither corrosive nor scaling"
-                   if 0.0 <= lsi <= 0.5 else "outside 0 to +0.5: check the corrosion control")
-        self.notes.append(f"Post-treatment: {lime.magnitude:.1f} mg/L lime"
-                          + (f" and {co2.magnitude:.1f} mg/L CO2" if co2_chem is not None else "")
-                          + f" give alkalinity {changes['alkalinity'].magnitude:.0f} and calcium {ca_new:.0f} mg/L "
-                          f"as CaCO3 at pH {after['ph']:.2f}; LSI {lsi:+.2f} ({verdict}).")
+        verdict = (self.t("slightly positive: a thin protective CaCO3 film, neither corrosive nor scaling")
+                   if 0.0 <= lsi <= 0.5 else self.t("outside 0 to +0.5: check the corrosion control"))
+        values = dict(lime=lime.magnitude, alkalinity=changes["alkalinity"].magnitude, calcium=ca_new, ph=after["ph"],
+                      lsi=lsi, verdict=verdict)
+        if co2_chem is not None:
+            self.note("Post-treatment: {lime:.1f} mg/L lime and {co2:.1f} mg/L CO2 give alkalinity {alkalinity:.0f} "
+                      "and calcium {calcium:.0f} mg/L as CaCO3 at pH {ph:.2f}; LSI {lsi:+.2f} ({verdict}).",
+                      co2=co2.magnitude, **values)
+        else:
+            self.note("Post-treatment: {lime:.1f} mg/L lime give alkalinity {alkalinity:.0f} and calcium {calcium:.0f} "
+                      "mg/L as CaCO3 at pH {ph:.2f}; LSI {lsi:+.2f} ({verdict}).", **values)
         self._lime_equipment(lime_chem.consumption, co2_chem.consumption if co2_chem is not None else None, q_p)
 
     def _caustic(self, q_p: Quantity, carb: dict[str, float], before: dict[str, float], tds_p: float,
@@ -769,12 +791,12 @@ class ReverseOsmosis(UnitProcess):
         water = (chem.consumption / Q_(SOLUTION_DENSITY["sodium_hydroxide"], "kg/L")).to("m**3/day")
         d_tds = osmotic.NA_MOLAR_MASS * y + osmotic.dissolved_solids_of(after) - osmotic.dissolved_solids_of(before)
         changes = {"alkalinity": Q_(alk_needed * osmotic.CACO3_PER_EQUIVALENT, "mg/L")}
-        self._apply_post(q_p, after, d_tds, changes, "caustic soda",
+        self._apply_post(q_p, after, d_tds, changes, mark("caustic soda"),
                          "ΔTDS = y · M_Na + Σ(HCO3⁻, CO3²⁻, OH⁻)_after − Σ(…)_before", water=water)
         self.add_sizing("caustic_dose", "Caustic soda dose (as NaOH)", naoh)
-        self.notes.append(f"Post-treatment: {naoh.magnitude:.1f} mg/L NaOH raises the permeate from pH "
-                          f"{before['ph']:.2f} to {after['ph']:.2f} (alkalinity {changes['alkalinity'].magnitude:.0f} "
-                          "mg/L as CaCO3).")
+        self.note("Post-treatment: {naoh:.1f} mg/L NaOH raises the permeate from pH {before:.2f} to {after:.2f} "
+                  "(alkalinity {alkalinity:.0f} mg/L as CaCO3).", naoh=naoh.magnitude, before=before["ph"],
+                  after=after["ph"], alkalinity=changes["alkalinity"].magnitude)
         solution = solution_flow("sodium_hydroxide", chem.consumption)
         tank = self.calc("V_NaOH", "Caustic soda storage tank", "V = M · t_s / ρ",
                          {"M": (chem.consumption, "calculated", "50 % solution"), "t_s": self.c("chemical_storage"),
@@ -792,11 +814,12 @@ class ReverseOsmosis(UnitProcess):
     def _apply_post(self, q_p: Quantity, after: dict[str, float], d_tds: float, changes: dict[str, Quantity],
                     what: str, tds_equation: str, water: Quantity | None = None) -> None:
         assert self.effluent is not None
-        d_tds_q = self.calc("ΔTDS_post", f"Dissolved solids added by the post-treatment ({what})", tds_equation,
+        d_tds_q = self.calc("ΔTDS_post", self.t("Dissolved solids added by the post-treatment ({what})",
+                                                what=self.t(what)), tds_equation,
                             {"pH": (Q_(after["ph"], ""), "calculated", "product pH")}, Q_(d_tds, "mg/L"), unit="mg/L")
         load = (d_tds_q * q_p).to("kg/day")
         self.generated["tds"] = self.generated.get("tds", Q_(0.0, "kg/day")) + load
-        ph = self.calc("pH_prod", f"Product pH after the post-treatment ({what})",
+        ph = self.calc("pH_prod", self.t("Product pH after the post-treatment ({what})", what=self.t(what)),
                        "Alk = C_T·(α1 + 2α2) + [OH⁻] − [H⁺], solved for pH",
                        {"Alk": (changes["alkalinity"], "calculated", "alkalinity as CaCO3")}, Q_(after["ph"], ""))
         self.add_sizing("product_ph", "Product pH after post-treatment", ph)
@@ -915,7 +938,9 @@ class ReverseOsmosis(UnitProcess):
                                "ΔP_TC": (boost, "calculated"), "η_hp": eta_hp, "η_m": eta_m},
                               electric(q_f + q_r, p_f - p_s.quantity - boost, eta_hp), unit="kW")
             w_hp, w_b, hp_flow = w_erd, Q_(0.0, "kW"), q_f + q_r
-        sec1 = self.calc("SEC_ERD", f"Specific energy with {kind} energy recovery", "SEC = (W_hp + W_b + W_s) / Q_p",
+        with_kind = (mark("Specific energy with isobaric energy recovery") if kind == "isobaric"
+                     else mark("Specific energy with turbocharger energy recovery"))
+        sec1 = self.calc("SEC_ERD", with_kind, "SEC = (W_hp + W_b + W_s) / Q_p",
                          {"W_hp": (w_hp, "calculated"), "W_b": (w_b, "calculated"), "W_s": (w_s, "calculated"),
                           "Q_p": (q_p, "calculated")}, (w_erd + w_s) / q_p, unit="kWh/m**3")
 
@@ -923,12 +948,12 @@ class ReverseOsmosis(UnitProcess):
         self.erd_cost: Quantity | None = None
         if self.feed_type != "seawater" and self.packaged:
             use_erd = False
-            self.notes.append("No energy recovery on a small brackish/reuse skid (not offered at this size).")
+            self.note("No energy recovery on a small brackish/reuse skid (not offered at this size).")
         elif self.feed_type != "seawater":
             curve = self.cost_curve("energy_recovery")
             capacity = (q_c / trains).to("m**3/h")
             cost = curve_cost(curve, capacity, log=self.log, unit_tag=self.tag, warnings=self.ctx.warnings,
-                              count=trains, label="Purchased cost of turbochargers (for the payback check)")
+                              count=trains, label=mark("Purchased cost of turbochargers (for the payback check)"))
             self.erd_cost = cost
             self.erd_calc_id = self.log.records[-1].id
             saving = ((w_hp0 - w_erd) * HOURS_PER_YEAR * self.ctx.electricity_price.quantity).to("USD/year")
@@ -937,12 +962,14 @@ class ReverseOsmosis(UnitProcess):
                                  "p_e": self.ctx.electricity_price},
                                 (cost / saving).to("year") if saving.magnitude > 0 else Q_(1e9, "year"), unit="year")
             use_erd = payback <= self.c("erd_max_payback").quantity
-            self.notes.append(f"Turbocharger {'fitted' if use_erd else 'not fitted'}: simple payback "
-                              f"{payback.magnitude:.1f} years (criterion {self.c('erd_max_payback').m:g} years).")
+            verdict = (mark("Turbocharger fitted: simple payback {payback:.1f} years (criterion {limit:g} years).")
+                       if use_erd else
+                       mark("Turbocharger not fitted: simple payback {payback:.1f} years (criterion {limit:g} years)."))
+            self.note(verdict, payback=payback.magnitude, limit=self.c("erd_max_payback").m)
         self.erd = kind if use_erd else None
         sec = sec1 if use_erd else sec0
         self.add_sizing("specific_energy", "Specific energy of the RO system (as designed)", sec)
-        self.add_sizing("specific_energy_with_erd", f"Specific energy with {kind} energy recovery", sec1)
+        self.add_sizing("specific_energy_with_erd", with_kind, sec1)
         self.add_sizing("specific_energy_without_erd", "Specific energy without energy recovery", sec0)
 
         margin = self.c("motor_margin").m
@@ -952,20 +979,23 @@ class ReverseOsmosis(UnitProcess):
         hp_shaft = hp_power * eta_m.m / trains
         hp_motor = motor_rating(hp_shaft * margin)
         self.hp_shaft = hp_shaft
-        self.add_equipment("-P01", f"High-pressure pump, {hp_head.to('bar').magnitude:.1f} bar differential",
+        self.add_equipment("-P01", self.t("High-pressure pump, {head:.1f} bar differential",
+                                          head=hp_head.to("bar").magnitude),
                            quantity=trains, capacity=(hp_flow / trains).to("m**3/h"), power=hp_motor,
-                           material="duplex / super-duplex stainless steel" if self.feed_type == "seawater"
-                           else "AISI 316 stainless steel")
+                           material=mark("duplex / super-duplex stainless steel") if self.feed_type == "seawater"
+                           else mark("AISI 316 stainless steel"))
         self.add_power("High-pressure pumps", hp_motor * trains, hp_power)
         if use_erd and kind == "isobaric":
             b_shaft = w_b * eta_m.m / trains
             b_motor = motor_rating(b_shaft * margin)
             self.booster_shaft = b_shaft
             n_px = math.ceil(((q_c / trains) / self.c("erd_unit_capacity").quantity).to("").magnitude - 1e-9)
-            self.add_equipment("-ERD", f"Isobaric energy recovery device (pressure exchanger), {n_px} per train",
+            self.add_equipment("-ERD", self.t("Isobaric energy recovery device (pressure exchanger), {n} per train",
+                                              n=n_px),
                                quantity=n_px * trains, capacity=(q_c / trains / n_px).to("m**3/h"),
                                material="ceramic rotor, super-duplex housing")
-            self.add_equipment("-P02", f"ERD booster pump, {boost.to('bar').magnitude:.1f} bar", quantity=trains,
+            self.add_equipment("-P02", self.t("ERD booster pump, {boost:.1f} bar", boost=boost.to("bar").magnitude),
+                               quantity=trains,
                                capacity=(q_c / trains).to("m**3/h"), power=b_motor, material="super-duplex stainless steel")
             self.add_power("ERD booster pumps", b_motor * trains, w_b)
         elif use_erd:
@@ -974,12 +1004,14 @@ class ReverseOsmosis(UnitProcess):
         s_shaft = w_s * eta_m.m / trains
         s_motor = motor_rating(s_shaft * margin)
         self.supply_flow = (q_f / trains).to("L/s")
-        self.add_equipment("-P03", f"RO feed (supply) pump, {p_s.quantity.to('bar').magnitude:g} bar", quantity=trains + 1,
+        self.add_equipment("-P03", self.t("RO feed (supply) pump, {pressure:g} bar",
+                                          pressure=p_s.quantity.to("bar").magnitude), quantity=trains + 1,
                            standby=1, capacity=(q_f / trains).to("m**3/h"), power=s_motor, material="AISI 316 stainless steel")
         self.add_power("RO feed (supply) pumps", s_motor * (trains + 1), w_s)
-        self.notes.append(f"Specific energy {sec.magnitude:.2f} kWh/m³ "
-                          f"({'with ' + kind + ' ERD' if use_erd else 'without ERD'}); "
-                          f"{sec0.magnitude:.2f} kWh/m³ without, {sec1.magnitude:.2f} kWh/m³ with {kind} ERD.")
+        with_erd = self.t("with isobaric ERD") if kind == "isobaric" else self.t("with turbocharger ERD")
+        self.note("Specific energy {sec:.2f} kWh/m³ ({mode}); {sec0:.2f} kWh/m³ without, {sec1:.2f} kWh/m³ {with_erd}.",
+                  sec=sec.magnitude, mode=with_erd if use_erd else self.t("without ERD"), sec0=sec0.magnitude,
+                  sec1=sec1.magnitude, with_erd=with_erd)
 
     # -- chemicals and cleaning -------------------------------------------------------
 
@@ -996,7 +1028,8 @@ class ReverseOsmosis(UnitProcess):
         if acid_key:
             molar = 98.08 / 2.0 if acid_key == "sulfuric_acid" else 36.46
             active = Q_(acid_mmol * molar, "mg/L")
-            dose = self.calc("D_acid", f"{acid_key.replace('_', ' ').capitalize()} dose to hold the concentrate LSI",
+            dose = self.calc("D_acid", mark("Sulfuric acid dose to hold the concentrate LSI") if acid_key == "sulfuric_acid"
+                             else mark("Hydrochloric acid dose to hold the concentrate LSI"),
                              "D = x · M_eq / f_active",
                              {"x": (Q_(acid_mmol, "mmol/L"), "calculated", "H+ to add"),
                               "M_eq": (Q_(molar, "g/mol"), "physical constant", "mass per equivalent"),
@@ -1040,16 +1073,18 @@ class ReverseOsmosis(UnitProcess):
                                 unit="m**3/year")
         feed_year = (self.influent.flow * Q_(365.0, "day/year")).to("m**3/year")
         chemicals = load_data("chemicals")["chemicals"]
-        for key, strength in (("citric_acid", self.c("cip_citric_acid")), ("sodium_hydroxide", self.c("cip_caustic"))):
+        for key, strength, description in (
+                ("citric_acid", self.c("cip_citric_acid"), mark("CIP citric acid as an equivalent feed dose")),
+                ("sodium_hydroxide", self.c("cip_caustic"), mark("CIP sodium hydroxide as an equivalent feed dose"))):
             product = volume_year * strength.quantity / chemicals[key]["active_fraction"]
-            dose = self.calc(f"D_{key}", f"CIP {key.replace('_', ' ')} as an equivalent feed dose",
+            dose = self.calc(f"D_{key}", description,
                              "D = V_sol · c / f_active / (Q_f · 365 d)",
                              {"V_sol": (volume_year, "calculated"), "c": strength,
                               "f_active": (Q_(chemicals[key]["active_fraction"], ""), "data/chemicals.yaml"),
                               "Q_f": (self.influent.flow, "design")}, product / feed_year, unit="mg/L")
             self.add_chemical(key, "Membrane cleaning (CIP)", dose, self.influent.flow)
-        self.notes.append("Spent cleaning solutions (a few m³ per cleaning) are neutralised and discharged "
-                          "separately; not part of the concentrate stream.")
+        self.note("Spent cleaning solutions (a few m³ per cleaning) are neutralised and discharged "
+                  "separately; not part of the concentrate stream.")
 
     # -- cost -------------------------------------------------------------------------
 
@@ -1071,13 +1106,13 @@ class ReverseOsmosis(UnitProcess):
             self.curve_cost("energy_recovery", (q_c / trains).to("m**3/h"), count=trains,
                             description="Isobaric energy recovery devices")
         elif self.erd == "turbocharger" and self.erd_cost is not None:
-            self.capex_items.append(CostItem("Hydraulic turbochargers", self.erd_cost, "equipment", self.erd_calc_id))
+            self.capex_items.append(CostItem(self.t("Hydraulic turbochargers"), self.erd_cost, "equipment", self.erd_calc_id))
         self.curve_cost("low_pressure_pump", self.supply_flow, count=trains + 1, description="RO feed (supply) pumps")
         self.curve_cost("cip_tank", self.sizing["cip_tank"].quantity, description="CIP tank")
         self.curve_cost("low_pressure_pump", self.cip_flow, description="CIP pump")
         for key, consumption in self.dosing:
             self.curve_cost("dosing_system", solution_flow(key, consumption),
-                            description=f"Dosing skid, {key.replace('_', ' ')}")
+                            description=DOSING_SKIDS[key])
         for curve, capacity in self.post_dosing:
             self.curve_cost(curve, capacity)
         life = self.c("membrane_life")
