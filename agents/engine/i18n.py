@@ -38,7 +38,7 @@ SOURCE_LANGUAGE = "en"
 LANGUAGES = ("en", "es")
 
 # Spanish number format (Django's conf/locale/es/formats.py): no-break space between
-# thousands, comma before the decimals.
+# thousands, comma before the decimals (and a space before "%").
 _SEPARATORS = {"es": ("\u00a0", ",")}
 
 
@@ -73,7 +73,9 @@ class _Number:
         self.language = language
 
     def __format__(self, spec: str) -> str:
-        return local_number(format(self.value, spec), self.language)
+        text = local_number(format(self.value, spec), self.language)
+        # Spanish puts a space before the percent sign ("75 %"), as before any unit.
+        return text[:-1] + "\u00a0%" if spec.endswith("%") else text
 
 
 class _Quantity:
