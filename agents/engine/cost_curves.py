@@ -15,7 +15,8 @@ from typing import Any
 
 from .calc import CalcLog
 from .criteria import load_data
-from .quantities import Q_, Quantity, fmt
+from .i18n import local_quantity, tr
+from .quantities import Q_, Quantity
 
 
 @dataclass(frozen=True)
@@ -85,23 +86,26 @@ def curve_cost(
 ) -> Quantity:
     """Purchased cost of ``count`` items of ``capacity`` each, in USD of the cost year."""
     index = cost_index()
+    language = log.language
     s = capacity.to(curve.capacity_unit)
     if (curve.low is not None and s.magnitude < curve.low) or (curve.high is not None and s.magnitude > curve.high):
-        warnings.append(
-            f"{unit_tag}: {curve.description} at {fmt(s)} is outside the cost curve's range "
-            f"{curve.low:g}–{curve.high:g} {curve.capacity_unit}; the estimate is less reliable ({curve.source})"
-        )
+        warnings.append(tr(
+            language, "{tag}: {what} at {capacity} is outside the cost curve's range {low:g}–{high:g} {unit}; "
+            "the estimate is less reliable ({source})",
+            tag=unit_tag, what=tr(language, curve.description), capacity=local_quantity(s, language),
+            low=curve.low, high=curve.high, unit=curve.capacity_unit, source=tr(language, curve.source)))
     factor = index.factor(curve.year)
     each = curve.reference_cost * (s.magnitude / curve.reference_capacity) ** curve.exponent * factor
     symbol = f"C_{curve.name}"
     return log.record(
         unit_tag,
         symbol,
-        label or f"Purchased cost, {curve.description}",
+        label or tr(language, "Purchased cost, {what}", what=tr(language, curve.description)),
         f"{symbol} = N · C_ref · (S / S_ref)^n · I_{index.latest_year} / I_{curve.year}",
         {
             "N": (Q_(count, "dimensionless"), "design", "number of items"),
-            "C_ref": (Q_(curve.reference_cost, "USD"), curve.source, f"reference cost ({curve.year})"),
+            "C_ref": (Q_(curve.reference_cost, "USD"), curve.source,
+                      tr(language, "reference cost ({year})", year=str(curve.year))),
             "S": (s, "design", "capacity of one item"),
             "S_ref": (Q_(curve.reference_capacity, curve.capacity_unit), curve.source, "reference capacity"),
             "n": (Q_(curve.exponent, "dimensionless"), curve.source, "scale exponent"),

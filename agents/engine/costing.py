@@ -40,6 +40,7 @@ from .calc import CalcLog
 from .context import DesignContext
 from .cost_curves import cost_index
 from .criteria import load_data
+from .i18n import mark, tr
 from .prices import historical_price
 from .quantities import Q_, Quantity, qjson, round_sig, ureg
 from .stream import WATER_DENSITY
@@ -78,6 +79,19 @@ _OPERATOR = ureg.Unit("operator")
 _YEAR = ureg.Unit("year")
 _KWH_M3 = ureg.Unit("kWh/m**3")
 _KG_M3 = ureg.Unit("kg/m**3")
+
+# Words shown inside the costing's messages, translated where they are used.
+_CATEGORY_WORDS = {"equipment": mark("equipment"), "civil": mark("civil"), "membranes": mark("membranes"),
+                   "media": mark("media")}
+_SOLIDS_WORDS = {"sludge": mark("sludge"), "float": mark("float"), "scum": mark("scum"), "underflow": mark("underflow")}
+_RESIDUAL_WORDS = {"screenings": mark("screenings"), "grit": mark("grit"), "spent cartridges": mark("spent cartridges"),
+                   "landfill": mark("landfill")}
+_STAFF_COUNT = {"simple": mark("number of simple unit processes"),
+                "mechanical": mark("number of mechanical unit processes"),
+                "complex": mark("number of complex unit processes")}
+_STAFF_HOURS = {"simple": mark("staff-hours per simple unit at the reference flow"),
+                "mechanical": mark("staff-hours per mechanical unit at the reference flow"),
+                "complex": mark("staff-hours per complex unit at the reference flow")}
 
 
 def _mag(q: Quantity, unit: Any) -> float:
@@ -235,6 +249,7 @@ class CostSummary:
     sludge: list[dict[str, Any]]
     cross_checks: list[dict[str, Any]] = field(default_factory=list)
     plant_opex: dict[str, Quantity] = field(default_factory=dict)  # plant-wide items not owed to one unit (labour)
+    language: str = "en"  # the design's: the sources of the economics block are written in it
 
     @property
     def capex_by_unit(self) -> dict[str, Quantity]:
@@ -291,9 +306,11 @@ class CostSummary:
                 "cost_year": self.cost_year,
                 "exchange_rate": {"value": round_sig(rate, 6), "unit": f"{cur}/USD",
                                   "date": data["rate_date"] if cur not in self.overridden_rates() else "caller",
-                                  "source": data["source"] if cur not in self.overridden_rates() else "rate given by the caller"},
+                                  "source": tr(self.language, data["source"]) if cur not in self.overridden_rates()
+                                  else tr(self.language, "rate given by the caller")},
                 "cost_index": {"name": cost_index().name, "year": self.cost_year,
-                               "value": cost_index().values[self.cost_year], "source": cost_index().source},
+                               "value": cost_index().values[self.cost_year],
+                               "source": tr(self.language, cost_index().source)},
                 "discount_rate": qjson(Q_(self.discount_rate, _DIMLESS)),
                 "plant_life": qjson(self.plant_life, "year"),
                 "capital_recovery_factor": qjson(Q_(self.crf, _PER_Y), "1/year"),
@@ -355,8 +372,8 @@ class _Costing:
         self.availability = float(op["availability"]["value"])
         self.hours = float(op["hours_per_year"]["value"])
         # Inputs shared by many records, built once.
-        self.f_a = (Q_(self.availability, _DIMLESS), op["availability"]["source"], "availability")
-        self.t_year = (Q_(self.hours, _H_Y), op["hours_per_year"]["source"], "hours per year")
+        self.f_a = (Q_(self.availability, _DIMLESS), op["availability"]["source"], mark("availability"))
+        self.t_year = (Q_(self.hours, _H_Y), op["hours_per_year"]["source"], mark("hours per year"))
         self.unit_opex: dict[str, dict[str, float]] = {u.tag: {} for u in units}
         self.unit_calcs: dict[str, list[str]] = {u.tag: [] for u in units}
 
@@ -390,8 +407,10 @@ class _Costing:
             total = 0.0
             for cat, cost in by_cat.items():
                 f, source = self._installation_factor(u, cat)
-                inputs[f"C_{cat}"] = (Q_(cost, _USD), "unit cost curves", f"purchased cost, {cat}")
-                inputs[f"f_{cat}"] = (Q_(f, _DIMLESS), source, f"installation factor, {cat}")
+                word = self.ctx.t(_CATEGORY_WORDS[cat])
+                inputs[f"C_{cat}"] = (Q_(cost, _USD), mark("unit cost curves"),
+                                      self.ctx.t("purchased cost, {category}", category=word))
+                inputs[f"f_{cat}"] = (Q_(f, _DIMLESS), source, self.ctx.t("installation factor, {category}", category=word))
                 terms.append(f"f_{cat} · C_{cat}")
                 total += f * cost
             installed[u.tag] = self._record(u.tag, "C_inst", "Installed cost (purchased cost × installation factor)",
@@ -435,20 +454,23 @@ class _Costing:
                 spec = table["chemicals"].get(chem.key)
                 kg_d = _mag(chem.consumption, _KG_D)
                 if spec is None:
-                    self.ctx.warnings.append(f"{u.tag}: no price for chemical {chem.key!r}; its cost is not included")
+                    self.ctx.warnings.append(self.ctx.t("{tag}: no price for chemical {key!r}; its cost is not included",
+                                                        tag=u.tag, key=chem.key))
                     continue
                 price = float(spec["price"])
                 cost = kg_d * 365.0 * self.availability * price * escalation
                 self._record(
-                    u.tag, f"OPEX_{chem.key}", f"Yearly cost of {spec['name']['en']}",
+                    u.tag, f"OPEX_{chem.key}",
+                    self.ctx.t("Yearly cost of {name}", name=spec["name"].get(self.ctx.language, spec["name"]["en"])),
                     f"OPEX_{chem.key} = M · 365 d/year · f_a · c · I_{self.cost_year} / I_{year}",
                     {"M": (chem.consumption, "unit chemical list", "consumption as product"),
                      "f_a": self.f_a,
                      "c": (Q_(price, _USD_KG), " ".join(spec.get("source", table["source"]).split()),
-                           f"delivered price ({year})"),
+                           self.ctx.t("delivered price ({year})", year=year)),
                      f"I_{self.cost_year}": (Q_(self.index.values[self.cost_year], _DIMLESS), self.index.source, self.index.name),
                      f"I_{year}": (Q_(self.index.values[year], _DIMLESS), self.index.source,
-                                   f"{self.index.name}; {self.data['operation']['chemicals_escalation']}")},
+                                   self.ctx.t("{index}; {note}", index=self.index.name,
+                                              note=self.ctx.t(self.data["operation"]["chemicals_escalation"])))},
                     Q_(cost, _USD_Y))
                 opex = self.unit_opex[u.tag]
                 opex["chemicals"] = opex.get("chemicals", 0.0) + cost
@@ -474,17 +496,21 @@ class _Costing:
                 if not s.id and last is not None and u is not last:
                     continue
                 wet = _mag(s.flow, _M3_D) * _mag(WATER_DENSITY, _KG_M3)
-                what = "dewatered cake" if s.kind == "cake" else f"liquid {s.kind} hauled (not dewatered)"
+                what = (self.ctx.t("dewatered cake") if s.kind == "cake" else
+                        self.ctx.t("liquid {kind} hauled (not dewatered)",
+                                   kind=self.ctx.t(_SOLIDS_WORDS.get(s.kind, s.kind))))
                 items.append((u, s.kind, what, wet))
             for r in u.residuals:
-                items.append((u, r["kind"], f"{r['kind']} to {r['disposal']}", _mag(r["mass"], _KG_D)))
+                what = self.ctx.t("{kind} to {disposal}", kind=self.ctx.t(_RESIDUAL_WORDS.get(r["kind"], r["kind"])),
+                                  disposal=self.ctx.t(_RESIDUAL_WORDS.get(r["disposal"], r["disposal"])))
+                items.append((u, r["kind"], what, _mag(r["mass"], _KG_D)))
         rows = []
         for u, kind, description, wet in items:
             if wet <= 0:
                 continue
             tonnes = wet * 365.0 * self.availability / 1000.0
             cost = tonnes * c
-            self._record(u.tag, f"OPEX_sludge_{kind}", f"Yearly disposal cost, {description}",
+            self._record(u.tag, f"OPEX_sludge_{kind}", self.ctx.t("Yearly disposal cost, {what}", what=description),
                          "OPEX_sludge = M_wet · 365 d/year · f_a · c_s",
                          {"M_wet": (Q_(wet, _KG_D), "unit side streams and residuals", "wet mass leaving the plant"),
                           "f_a": self.f_a,
@@ -535,13 +561,17 @@ class _Costing:
         hours = sum(n * float(spec["hours_by_class"][cls]) for cls, n in counts.items()) * (q / q_ref) ** b * (1 + a)
         inputs: dict[str, Any] = {}
         for cls, n in counts.items():
-            inputs[f"n_{cls}"] = (Q_(n, _DIMLESS), "design train", f"number of {cls} unit processes")
+            count = _STAFF_COUNT.get(cls)
+            hours_each = _STAFF_HOURS.get(cls)
+            inputs[f"n_{cls}"] = (Q_(n, _DIMLESS), mark("design train"),
+                                  self.ctx.t(count) if count else self.ctx.t("number of {cls} unit processes", cls=cls))
             inputs[f"h_{cls}"] = (Q_(float(spec["hours_by_class"][cls]), _H_Y), spec["source"],
-                                  f"staff-hours per {cls} unit at the reference flow")
-        inputs.update({"Q": (Q_(q, _M3_D), "design", "plant flow"),
-                       "Q_ref": (Q_(q_ref, _M3_D), spec["source"], "reference flow (1 MGD)"),
-                       "b": (Q_(b, _DIMLESS), spec["source"], "flow exponent"),
-                       "a": (Q_(a, _DIMLESS), spec["source"], "laboratory and administration allowance")})
+                                  self.ctx.t(hours_each) if hours_each else
+                                  self.ctx.t("staff-hours per {cls} unit at the reference flow", cls=cls))
+        inputs.update({"Q": (Q_(q, _M3_D), mark("design"), mark("plant flow")),
+                       "Q_ref": (Q_(q_ref, _M3_D), spec["source"], mark("reference flow (1 MGD)")),
+                       "b": (Q_(b, _DIMLESS), spec["source"], mark("flow exponent")),
+                       "a": (Q_(a, _DIMLESS), spec["source"], mark("laboratory and administration allowance"))})
         terms = " + ".join(f"n_{cls}·h_{cls}" for cls in counts)
         self._record(PLANT, "H_staff", "Operator staff-hours per year", f"H_staff = ({terms}) · (Q / Q_ref)^b · (1 + a)",
                      inputs, Q_(hours, _H_Y), unit=_H_Y)
@@ -566,8 +596,9 @@ class _Costing:
         for key in INDIRECT_CATEGORIES:
             spec = self.data["indirect"][key]
             p = float(spec["value"])
-            indirect[key] = self._record(PLANT, f"C_{key}", spec["name"]["en"], f"C_{key} = p_{key} · C_D",
-                                         {f"p_{key}": (Q_(p, _DIMLESS), spec["source"], spec["name"]["en"]),
+            name = spec["name"].get(self.ctx.language, spec["name"]["en"])
+            indirect[key] = self._record(PLANT, f"C_{key}", name, f"C_{key} = p_{key} · C_D",
+                                         {f"p_{key}": (Q_(p, _DIMLESS), spec["source"], name),
                                           "C_D": (Q_(direct, _USD), "calculated")},
                                          Q_(p * direct, _USD))
         capex = self._record(PLANT, "CAPEX", "Total capital cost", "CAPEX = C_D + " + " + ".join(f"C_{k}" for k in indirect),
@@ -577,14 +608,18 @@ class _Costing:
         aace = self.data["aace"]
         cls = aace["classes"][self.aace_class]
         low, high = float(cls["low"]) / 100.0, float(cls["high"]) / 100.0
-        basis = (f"AACE Class {self.aace_class} ({cls['name']}): published range {cls['published_low'][0]} % to "
-                 f"{cls['published_low'][1]} % / +{cls['published_high'][0]} % to +{cls['published_high'][1]} %; "
-                 f"{cls['low']} % / +{cls['high']} % used. {cls['why'].strip()}")
+        basis = self.ctx.t(
+            "AACE Class {n} ({name}): published range {low_narrow} % to {low_wide} % / +{high_narrow} % to "
+            "+{high_wide} %; {low} % / +{high} % used. {why}",
+            n=self.aace_class, name=cls["name"].get(self.ctx.language, cls["name"]["en"]),
+            low_narrow=cls["published_low"][0], low_wide=cls["published_low"][1],
+            high_narrow=cls["published_high"][0], high_wide=cls["published_high"][1],
+            low=cls["low"], high=cls["high"], why=self.ctx.t(cls["why"].strip()))
         range_inputs = {"CAPEX": (Q_(capex, _USD), "calculated")}
-        self._record(PLANT, "CAPEX_low", f"Low end of the Class {self.aace_class} accuracy range",
+        self._record(PLANT, "CAPEX_low", self.ctx.t("Low end of the Class {n} accuracy range", n=self.aace_class),
                      "CAPEX_low = CAPEX · (1 + L)",
                      {**range_inputs, "L": (Q_(low, _DIMLESS), aace["source"], basis)}, Q_(capex * (1 + low), _USD))
-        self._record(PLANT, "CAPEX_high", f"High end of the Class {self.aace_class} accuracy range",
+        self._record(PLANT, "CAPEX_high", self.ctx.t("High end of the Class {n} accuracy range", n=self.aace_class),
                      "CAPEX_high = CAPEX · (1 + H)",
                      {**range_inputs, "H": (Q_(high, _DIMLESS), aace["source"], basis)}, Q_(capex * (1 + high), _USD))
 
@@ -658,7 +693,7 @@ class _Costing:
             energy={"consumed_power": Q_(total_kw, _KW), "annual": Q_(kwh, _KWH_Y),
                     "specific": Q_(specific, _KWH_M3)},
             operators=operators, units=unit_costs, chemicals=chemicals, sludge=sludge,
-            plant_opex={"labour": Q_(labour, _USD_Y)},
+            plant_opex={"labour": Q_(labour, _USD_Y)}, language=self.ctx.language,
         )
         summary.cross_checks = self.cross_check(purchased, installed)
         return summary
@@ -679,28 +714,33 @@ class _Costing:
             self.unit_calcs[u.tag].append(calc.id)
             basis = used[0].basis
             if basis == "installed":
-                curve, what = installed[u.tag], "installed cost"
+                curve, what = installed[u.tag], self.ctx.t("installed cost")
             elif scope == "complete":
-                curve, what = sum(purchased[u.tag].values()), "purchased cost, civil works included"
+                curve, what = sum(purchased[u.tag].values()), self.ctx.t("purchased cost, civil works included")
             else:
                 curve = sum(v for k, v in purchased[u.tag].items() if k == "equipment")
-                what = "purchased equipment"
+                what = self.ctx.t("purchased equipment")
             hist = float(hist_q.magnitude)
             if curve <= 0 or hist <= 0:
                 continue
-            ratio = self._record(u.tag, "R_check", f"Cost curve against historical prices ({what})",
+            ratio = self._record(u.tag, "R_check", self.ctx.t("Cost curve against historical prices ({what})", what=what),
                                  "R = C_curve / C_hist",
-                                 {"C_curve": (Q_(curve, _USD), "unit cost curves", f"{what} from the cost curves"),
-                                  "C_hist": (Q_(hist, _USD), calc.id, f"historical price, same capacity; {spec['why']}")},
+                                 {"C_curve": (Q_(curve, _USD), "unit cost curves",
+                                              self.ctx.t("{what} from the cost curves", what=what)),
+                                  "C_hist": (Q_(hist, _USD), calc.id,
+                                             self.ctx.t("historical price, same capacity; {why}",
+                                                        why=self.ctx.t(spec["why"])))},
                                  Q_(curve / hist, _DIMLESS))
             # An extrapolated historical price is shown but is no ground for a warning.
             agrees = None if calc.note else low <= ratio <= high
             if agrees is False:
-                self.ctx.warnings.append(
-                    f"{u.tag}: the cost-curve estimate ({curve:,.0f} USD, {what}) is {ratio:.2g} times the historical "
-                    f"price of the same capacity ({hist:,.0f} USD, {used[0].source.split(',')[0]}); the two "
-                    f"disagree by more than the Class 5 range — check the equipment scope")
+                self.ctx.warnings.append(self.ctx.t(
+                    "{tag}: the cost-curve estimate ({curve:,.0f} USD, {what}) is {ratio:.2g} times the historical "
+                    "price of the same capacity ({hist:,.0f} USD, {source}); the two disagree by more than the "
+                    "Class 5 range — check the equipment scope",
+                    tag=u.tag, curve=curve, what=what, ratio=ratio, hist=hist,
+                    source=self.ctx.t(used[0].source).split(",")[0]))
             rows.append({"unit": u.tag, "item": item, "basis": basis, "scope": scope, "curve": Q_(curve, _USD),
                          "historical": Q_(hist, _USD), "ratio": round_sig(ratio, 3), "agrees": agrees, "note": calc.note,
-                         "records": [r.description for r in used], "calculation": calc.id})
+                         "records": [self.ctx.t(r.description) for r in used], "calculation": calc.id})
         return rows

@@ -28,10 +28,11 @@ from typing import Any
 
 from .calc import Sourced
 from .context import DesignContext
+from .i18n import local_number, local_quantity, mark, tr
 from .model import Alternative, ComplianceItem, Design
-from .quantities import Q_, Quantity, _preprocess, fmt, ureg
+from .quantities import Q_, Quantity, _preprocess, ureg
 from .requirements import Requirements, Resolved, Target, load_requirements
-from .stream import MASS_PARAMETERS, PARAMETERS, Stream, parameter_unit
+from .stream import MASS_PARAMETERS, PARAMETERS, Stream, parameter_label, parameter_unit
 from .train import Candidate, SludgePlan, select_trains, sludge_line, threshold, threshold_source
 from .units import UNIT_TYPES, UnitProcess
 
@@ -56,8 +57,16 @@ _KG_D = ureg.Unit("kg/day")
 _DIMENSIONLESS = ureg.Unit("dimensionless")
 
 
-_OUTLET_NAMES = {"concentrate": "to disposal", "reject": "to disposal", "cake": "to disposal", "oil": "to recovery",
-                 "sludge": "hauled off site", "backwash": "to drain"}
+_OUTLET_NAMES = {"concentrate": mark("to disposal"), "reject": mark("to disposal"), "cake": mark("to disposal"),
+                 "oil": mark("to recovery"), "sludge": mark("hauled off site"), "backwash": mark("to drain")}
+# Stream kinds as words of a stream's name ("SCR-101 screenings").
+_KIND_WORDS = {
+    "water": mark("water"), "sludge": mark("sludge"), "float": mark("float"), "scum": mark("scum"),
+    "underflow": mark("underflow"), "filtrate": mark("filtrate"), "supernatant": mark("supernatant"),
+    "centrate": mark("centrate"), "overflow": mark("overflow"), "decant": mark("decant"),
+    "concentrate": mark("concentrate"), "reject": mark("reject"), "cake": mark("cake"), "oil": mark("oil"),
+    "backwash": mark("backwash"),
+}
 
 
 @cache
@@ -257,7 +266,7 @@ class _Designer:
     def raw_influent(self, scale: float) -> Stream:
         r = self.r
         quality = {p: s.quantity.to(_unit(p)) for p, s in r.influent.items()}
-        name = "Raw water" if r.kind == "raw_water" else "Raw wastewater"
+        name = tr(r.language, "Raw water") if r.kind == "raw_water" else tr(r.language, "Raw wastewater")
         return Stream(flow=r.flow.quantity.to(_M3D) * scale, quality=quality, kind="water", name=name,
                       peak_factor=float(r.peak_factor.quantity.m_as(_DIMENSIONLESS)))
 
@@ -267,7 +276,8 @@ class _Designer:
         ctx = self.context()
         self._record_basis(ctx, scale, blend)
         raw = self.raw_influent(scale)
-        head = mix([raw, returned], name="Plant influent with returned streams") if returned is not None else raw
+        head = (mix([raw, returned], name=ctx.t("Plant influent with returned streams"))
+                if returned is not None else raw)
         s = head
         main: list[UnitProcess] = []
         outlets: list[Stream] = []
@@ -279,9 +289,9 @@ class _Designer:
             unit = UNIT_TYPES[t](ctx, tag)
             if t == "reverse_osmosis" and blend > 0:
                 ro_feed = s
-                bypass = s.derive(flow=s.flow * blend, name="RO bypass for blending")
+                bypass = s.derive(flow=s.flow * blend, name=ctx.t("RO bypass for blending"))
                 permeate = unit.run(s.derive(flow=s.flow * (1.0 - blend), name=s.name))
-                s = mix([permeate, bypass], name="Blended product")
+                s = mix([permeate, bypass], name=ctx.t("Blended product"))
                 ro_unit = unit
             else:
                 if t == "reverse_osmosis":
@@ -296,18 +306,19 @@ class _Designer:
         wet = sum(_load(x, "water") for x in sludge)
         fraction = dry / (wet * 1000.0) if wet > 0 else 0.0
         if self.candidate.sludge_units is not None:
-            plan = SludgePlan(self.candidate.sludge_units, "forced", "Sludge line given by the engineer (forced_train).")
+            plan = SludgePlan(self.candidate.sludge_units, "forced",
+                              ctx.t("Sludge line given by the engineer (forced_train)."))
         elif self.sludge_plan is not None:
             plan = self.sludge_plan
         else:
             # Decided once, on the sludge of the first pass: a decision flipping at a
             # threshold from pass to pass would keep the returned streams from settling.
-            plan = sludge_line(dry, fraction)
+            plan = sludge_line(dry, fraction, self.r.language)
             if sludge:
                 self.sludge_plan = plan
         sludge_units: list[UnitProcess] = []
         if plan.units and sludge:
-            s_in = mix(sludge, name="Combined sludge", kind="sludge")
+            s_in = mix(sludge, name=ctx.t("Combined sludge"), kind="sludge")
             onward: list[Stream] = []
             for t, tag in zip(plan.units, self._tags(plan.units, 201)):
                 unit = UNIT_TYPES[t](ctx, tag)
@@ -345,11 +356,14 @@ class _Designer:
     def _record_basis(self, ctx: DesignContext, scale: float, blend: float) -> None:
         r = self.r
         log = ctx.log
-        q = log.record(PLANT, "Q", "Design average flow" + (" (plant feed)" if r.flow_basis == "product" else ""),
-                       "Q = Q_given · k" if r.flow_basis == "product" else "Q = Q_given",
-                       {"Q_given": Sourced(r.flow.quantity, r.flow.source + (" (product flow)" if r.flow_basis == "product" else "")),
-                        **({"k": (Q_(scale, ""), "calculated", "feed per unit of product, from the plant's recovery")}
-                           if r.flow_basis == "product" else {})},
+        product = r.flow_basis == "product"
+        q = log.record(PLANT, "Q", ctx.t("Design average flow (plant feed)") if product else ctx.t("Design average flow"),
+                       "Q = Q_given · k" if product else "Q = Q_given",
+                       {"Q_given": Sourced(r.flow.quantity, ctx.t("{source} (product flow)", source=ctx.t(r.flow.source))
+                                           if product else r.flow.source),
+                        **({"k": (Q_(scale, ""), mark("calculated"),
+                                  mark("feed per unit of product, from the plant's recovery"))}
+                           if product else {})},
                        r.flow.quantity * scale, unit=_M3D)
         if r.harmon_population is not None:
             log.record(PLANT, "PF", "Peak factor (Harmon)", "PF = 1 + 14 / (4 + √(P / 1000))",
@@ -418,8 +432,8 @@ class _Designer:
                 break
         else:
             info["converged"] = False
-            p.ctx.warnings.append(f"The returned streams, blending and feed flow did not converge in {MAX_PASSES} "
-                                  f"passes; the plant balance may be off by the last change.")
+            p.ctx.warnings.append(p.ctx.t("The returned streams, blending and feed flow did not converge in {n} "
+                                          "passes; the plant balance may be off by the last change.", n=MAX_PASSES))
         info["blend"] = blend
         info["blend_note"] = blend_note
         info["scale"] = scale
@@ -435,6 +449,7 @@ class _Designer:
         """Bypass fraction f of the RO feed so that every limited parameter stays within its design fraction."""
         assert p.ro is not None and p.ro_feed is not None and p.ro.effluent is not None and p.ro.influent is not None
         design = threshold("blend_design_fraction")
+        L = self.r.language
         feed, permeate = p.ro_feed, p.ro.effluent
         recovery = self._recovery(p)
         x = 1.0
@@ -451,19 +466,20 @@ class _Designer:
                 continue
             share = 0.0 if cp >= goal else (goal - cp) / (cf - cp)
             if share < x:
-                x, limiting = share, PARAMETERS[param][1]
+                x, limiting = share, parameter_label(param, L)
         if x >= 1.0:
-            return 0.0, "Blending not applied: the raw water already meets the limits the RO treats for."
+            return 0.0, tr(L, "Blending not applied: the raw water already meets the limits the RO treats for.")
         self.blend_x, self.ro_recovery = x, recovery
         k = x / (1.0 - x) * recovery
         f = k / (1.0 + k)
         minimum = threshold("blend_min_fraction")
         if x < minimum:
-            return 0.0, (f"Blending not applied: {limiting} would allow only {x:.1%} of the product from the bypass, "
-                         f"below the {minimum:.0%} that justifies it ({threshold_source('blend_min_fraction')}).")
-        return f, (f"{f:.1%} of the RO feed bypasses the membranes and is blended into the permeate, {x:.1%} of the "
-                   f"product; {limiting} limits the blend to {design:.0%} of its limit "
-                   f"({threshold_source('blend_design_fraction')}).")
+            return 0.0, tr(L, "Blending not applied: {limiting} would allow only {x:.1%} of the product from the "
+                              "bypass, below the {minimum:.0%} that justifies it ({source}).", limiting=limiting, x=x,
+                           minimum=minimum, source=threshold_source("blend_min_fraction", L))
+        return f, tr(L, "{f:.1%} of the RO feed bypasses the membranes and is blended into the permeate, {x:.1%} of "
+                        "the product; {limiting} limits the blend to {design:.0%} of its limit ({source}).",
+                     f=f, x=x, limiting=limiting, design=design, source=threshold_source("blend_design_fraction", L))
 
 
 def _concentration(s: Stream) -> float:
@@ -483,6 +499,7 @@ def _generated(u: UnitProcess, x: str) -> float:
 
 def _assign_streams(p: _Pass) -> list[Stream]:
     """Number every stream (S1…) in process order and tag where it comes from and goes."""
+    t = p.ctx.t
     streams: list[Stream] = []
     first = p.main[0].tag if p.main else ""
     sludge_first = p.sludge_units[0].tag if p.sludge_units else ""
@@ -520,13 +537,19 @@ def _assign_streams(p: _Pass) -> list[Stream]:
     for u in p.units:
         if u.effluent is not None and u.effluent is not p.effluent and u.effluent.name in inherited | {
                 u.influent.name if u.influent is not None else ""}:
-            u.effluent.name = f"{u.tag} effluent"
+            u.effluent.name = t("{tag} effluent", tag=u.tag)
     for s in streams:
         if not s.name or (s.source and s.name in inherited):
-            s.name = f"{s.source} {s.kind}" if s.source else s.kind
+            kind = t(_KIND_WORDS[s.kind]) if s.kind in _KIND_WORDS else s.kind
+            if s.source:
+                named = t("{source} {kind}", source=s.source, kind=kind)
+                s.name = named[:1].upper() + named[1:]
+            else:
+                s.name = kind
         if not s.destination and s is not p.effluent and s.kind in _OUTLET_NAMES and "(" not in s.name:
-            s.name = f"{s.name} ({_OUTLET_NAMES[s.kind]})"
-    p.effluent.name = "Treated water (blended)" if p.bypass is not None and p.main[-1] is p.ro else "Treated water"
+            s.name = t("{name} ({where})", name=s.name, where=t(_OUTLET_NAMES[s.kind]))
+    p.effluent.name = (t("Treated water (blended)") if p.bypass is not None and p.main[-1] is p.ro
+                       else t("Treated water"))
     return streams
 
 
@@ -542,14 +565,16 @@ def _balance(p: _Pass) -> dict[str, float]:
     return errors
 
 
-def _compliance(effluent: Stream, targets: dict[str, Target], warnings: list[str]) -> list[ComplianceItem]:
+def _compliance(effluent: Stream, targets: dict[str, Target], warnings: list[str],
+                language: str = "en") -> list[ComplianceItem]:
     items = []
     for param, t in targets.items():
         c = effluent.quality.get(param)
-        label = PARAMETERS[param][1]
+        label = parameter_label(param, language)
         if c is None:
-            warnings.append(f"{label}: the limit ({fmt(t.max if t.max is not None else t.min)}) cannot be checked — the "
-                            f"treated water has no value for it (no influent value or default).")
+            warnings.append(tr(language, "{label}: the limit ({limit}) cannot be checked — the treated water has no "
+                                         "value for it (no influent value or default).", label=label,
+                               limit=local_quantity(t.max if t.max is not None else t.min, language)))
             continue
         unit = _unit(param)
         value = float(c.m_as(unit))
@@ -580,12 +605,13 @@ def _design_one(req: Requirements, r: Resolved, candidate: Candidate, currency: 
     p, info = designer.solve(warm if r.flow_basis == "influent" else None)
     ctx = p.ctx
     streams = _assign_streams(p)
-    compliance = _compliance(p.effluent, r.targets, ctx.warnings)
+    compliance = _compliance(p.effluent, r.targets, ctx.warnings, ctx.language)
     balance = _balance(p)
     for name, err in balance.items():
         if err > 1e-3:
-            ctx.warnings.append(f"The plant {name.upper() if name != 'water' else 'water'} balance closes only within "
-                                f"{err:.2%}.")
+            ctx.warnings.append(ctx.t("The plant {name} balance closes only within {err:.2%}.",
+                                      name=parameter_label(name, ctx.language) if name != "water" else ctx.t("water"),
+                                      err=err))
     costs = cost_design(p.units, ctx, treated_flow=p.effluent.flow, currency=currency, rates=r.exchange_rates or None)
     returned = sum(_load(s, "water") for s in p.returns)
     extra: dict[str, Any] = {
@@ -638,8 +664,9 @@ def design(requirements: "Requirements | dict[str, Any] | str | Path", *, altern
         d, _ = _design_one(req, r, selection.preferred, cur, notes)
         others = selection.candidates[1:]
         if others:
-            d.choice_reason += (" Other trains that meet the targets and can be compared with alternatives on: "
-                                + "; ".join(f"{c.name} ({' → '.join(c.units)})" for c in others) + ".")
+            d.choice_reason += " " + tr(r.language, "Other trains that meet the targets and can be compared with "
+                                                    "alternatives on: {trains}.",
+                                        trains="; ".join(f"{c.name} ({' → '.join(c.units)})" for c in others))
         d.extra["candidates"] = [_candidate_json(c) for c in selection.candidates]
         d.alternatives = []
         return d
@@ -655,8 +682,8 @@ def design(requirements: "Requirements | dict[str, Any] | str | Path", *, altern
         except Exception as exc:  # noqa: BLE001 — one alternative's failure must not sink the others
             if c.preferred:
                 raise
-            failures.append(f"Alternative '{c.name}' could not be designed ({type(exc).__name__}: {exc}); "
-                            f"it is left out of the comparison.")
+            failures.append(tr(r.language, "Alternative '{name}' could not be designed ({error}); it is left out of "
+                                           "the comparison.", name=c.name, error=f"{type(exc).__name__}: {exc}"))
 
     def rank(item: tuple[Candidate, Design]) -> tuple[int, float]:
         d = item[1]
@@ -672,14 +699,16 @@ def design(requirements: "Requirements | dict[str, Any] | str | Path", *, altern
         ok = all(x.met for x in d.compliance)
         alts.append(Alternative(name=c.name, train=list(c.units), capex=d.costs.capex_total, opex=d.costs.opex_total,
                                 lcow=d.costs.lcow, meets_targets=ok, chosen=c is best_c, reason=c.reason, design=d))
-    lcow_text = "; ".join(f"{c.name}: {_lcow(d)}{'' if all(x.met for x in d.compliance) else ' (misses a limit)'}"
+    L = r.language
+    lcow_text = "; ".join(f"{c.name}: {_lcow(d, L)}"
+                          + ("" if all(x.met for x in d.compliance) else " " + tr(L, "(misses a limit)"))
                           for c, d in ordered)
     if meets:
-        why = (f"Chosen for the lowest levelized cost of water of the {len(meets)} train(s) that meet every limit "
-               f"({lcow_text}).")
+        why = tr(L, "Chosen for the lowest levelized cost of water of the {n} train(s) that meet every limit "
+                    "({lcow}).", n=len(meets), lcow=lcow_text)
     else:
-        why = (f"No train meets every limit; chosen for missing the fewest, then for the lowest levelized cost "
-               f"({lcow_text}).")
+        why = tr(L, "No train meets every limit; chosen for missing the fewest, then for the lowest levelized cost "
+                    "({lcow}).", lcow=lcow_text)
     best.choice_reason = f"{best_c.reason} {why}"
     best.alternatives = alts
     best.extra["candidates"] = [_candidate_json(c) for c in selection.candidates]
@@ -687,9 +716,9 @@ def design(requirements: "Requirements | dict[str, Any] | str | Path", *, altern
     return best
 
 
-def _lcow(d: Design) -> str:
+def _lcow(d: Design, language: str = "en") -> str:
     summary = d.costs
-    return f"{summary.convert(summary.lcow):,.3g} {summary.currency}/m3"
+    return f"{local_number(format(summary.convert(summary.lcow), ',.3g'), language)} {summary.currency}/m3"
 
 
 def _candidate_json(c: Candidate) -> dict[str, Any]:

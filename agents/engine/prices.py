@@ -26,6 +26,7 @@ import pint
 from .calc import CalcLog, Calculation
 from .cost_curves import cost_index
 from .criteria import load_data
+from .i18n import mark, tr
 from .quantities import Q_, Quantity, _preprocess, ureg
 
 # How many records an estimate is averaged over: the nearest one alone follows a
@@ -41,6 +42,10 @@ _DIMLESS = ureg.Unit("dimensionless")
 def _unit(text: str) -> pint.Unit:
     # Parsing a unit string costs far more than the arithmetic it serves; parse each once.
     return ureg.Unit(_preprocess(text))
+
+
+# The basis of a price, shown in descriptions.
+_BASIS_WORDS = {"purchased": mark("purchased"), "installed": mark("installed")}
 
 
 class PriceError(ValueError):
@@ -146,16 +151,20 @@ def historical_price(
     estimates = [r.price * (s / r.capacity) ** n * index.factor(r.year, year) for r in used]
     price = count * sum(estimates) / len(estimates)
 
+    log = log if log is not None else CalcLog()
+    language = log.language
     inputs: dict[str, Any] = {
-        "N": (Q_(count, _DIMLESS), "design", "number of items"),
-        "S": (Q_(s, unit), "design", "capacity of one item"),
-        "n": (Q_(n, _DIMLESS), "six-tenths rule (data/historical_prices.yaml)", "scale exponent"),
+        "N": (Q_(count, _DIMLESS), mark("design"), mark("number of items")),
+        "S": (Q_(s, unit), mark("design"), mark("capacity of one item")),
+        "n": (Q_(n, _DIMLESS), mark("six-tenths rule (data/historical_prices.yaml)"), mark("scale exponent")),
         f"I_{year}": (Q_(index.values[year], _DIMLESS), index.source, index.name),
     }
     terms = []
     for i, r in enumerate(used, start=1):
-        inputs[f"P_{i}"] = (Q_(r.price, _USD), r.source, f"{r.description} ({r.year}, {r.basis})")
-        inputs[f"S_{i}"] = (r.capacity_quantity, r.source, "capacity of the record")
+        inputs[f"P_{i}"] = (Q_(r.price, _USD), r.source,
+                            tr(language, "{description} ({year}, {basis})", description=tr(language, r.description),
+                               year=str(r.year), basis=tr(language, _BASIS_WORDS.get(r.basis, r.basis))))
+        inputs[f"S_{i}"] = (r.capacity_quantity, r.source, mark("capacity of the record"))
         inputs[f"I_{r.year}"] = (Q_(index.values[r.year], _DIMLESS), index.source, index.name)
         terms.append(f"P_{i} · (S / S_{i})^n · I_{year} / I_{r.year}")
     equation = (f"C_hist = N · ({' + '.join(terms)}) / {len(used)}" if len(used) > 1
@@ -163,9 +172,11 @@ def historical_price(
     capacities = [r.capacity for r in spec.records]
     note = ""
     if s > EXTRAPOLATION_FACTOR * max(capacities) or s < min(capacities) / EXTRAPOLATION_FACTOR:
-        note = (f"extrapolated: {s:g} {spec.unit} is outside the records' range "
-                f"{min(capacities):g}–{max(capacities):g} {spec.unit}")
-    log = log if log is not None else CalcLog()
-    log.record(unit_tag, f"C_hist_{item_type}", f"Historical price, {spec.name['en'].lower()} ({spec.basis})",
+        note = tr(language, "extrapolated: {s:g} {unit} is outside the records' range {low:g}–{high:g} {unit}",
+                  s=s, unit=spec.unit, low=min(capacities), high=max(capacities))
+    log.record(unit_tag, f"C_hist_{item_type}",
+               tr(language, "Historical price, {name} ({basis})",
+                  name=spec.name.get(language, spec.name["en"]).lower(),
+                  basis=tr(language, _BASIS_WORDS.get(spec.basis, spec.basis))),
                equation, inputs, Q_(price, _USD), note=note)
     return Q_(price, _USD), list(used), log.records[-1]

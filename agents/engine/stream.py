@@ -50,6 +50,12 @@ def parameter_unit(name: str) -> str:
     return PARAMETERS[name][0]
 
 
+def parameter_label(name: str, language: str = "en") -> str:
+    """The parameter's name in ``language`` (Spanish or English)."""
+    entry = PARAMETERS[name]
+    return entry[2] if language == "es" else entry[1]
+
+
 @dataclass
 class Stream:
     """A stream between two units (or in/out of the plant).

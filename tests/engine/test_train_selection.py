@@ -187,3 +187,13 @@ def test_a_forced_train_is_used_as_given_with_its_sludge_units_apart():
 def test_the_sludge_line_follows_the_solids_produced(dry, fraction, units, decision):
     plan = sludge_line(dry, fraction)
     assert plan.units == units and plan.decision == decision and plan.reason
+
+
+def test_a_spanish_selection_justifies_its_train_in_spanish():
+    s = select_trains(load_requirements({"sector": "municipal", "subsector": "wastewater", "flow": "20000 m3/d",
+                                         "destination": "surface_water", "language": "es"}).resolved())
+    reason = s.preferred.reason
+    assert "El cribado retiene trapos y sólidos gruesos" in reason
+    assert "20\u00a0000 m3/d" in reason  # no-break space between thousands and "Screening" not in reason
+    assert sludge_line(500.0, 0.01, "es").reason.startswith("500 kg/d de sólidos secos está por debajo de 1\u00a0000 kg/d")
+    assert sludge_line(0.0, 0.0, "es").reason == "El tren no produce lodos."
