@@ -45,3 +45,19 @@ def test_a_channel_is_never_narrower_than_the_practical_minimum():
     # 4,000 m3/d × 1.5 = 250 m3/h: channel screens, computed width 0.16 m < 0.3 m minimum.
     case = UnitCase("bar_screen", make_stream("4000 m3/d", peak_factor=1.5))
     check_unit(case, {"sizing.channel_width": ("0.3 m", 1e-6)})
+
+
+def test_a_spanish_design_writes_its_notes_and_equipment_through_the_catalogue():
+    # The texts are messages of the engine catalogue with named parameters, written in
+    # Spanish numbers (0,015 not 0.015), whatever the catalogue holds at the time.
+    from agents.engine.i18n import tr
+
+    case = UnitCase("bar_screen", make_stream("500 m3/d", peak_factor=2.0), context={"language": "es"})
+    unit = case.run()
+    screenings = unit.sizing["screenings"].quantity.to("m**3/day").magnitude
+    assert tr("es", "Screenings {v:.3f} m3/d to landfill.", v=screenings) in unit.notes
+    assert "0,015" in unit.notes[-1]
+    assert unit.equipment[0].description == tr(
+        "es", "Packaged fine screen in a stainless-steel tank, {spacing:g} mm openings, "
+        "with integral washer-compactor and manual bypass rack", spacing=12.0)
+    assert unit.sizing["clear_area"].description == tr("es", "Clear opening area (all duty screens)")

@@ -55,19 +55,21 @@ class BarScreen(UnitProcess):
         spacing = s.quantity.to("mm").magnitude
         capacity = (q_peak / n).to("m**3/hour")
         if self.packaged:
-            self.add_equipment("-01", f"Packaged fine screen in a stainless-steel tank, {spacing:g} mm openings, "
-                               f"with integral washer-compactor and manual bypass rack", quantity=n,
+            self.add_equipment("-01", self.t("Packaged fine screen in a stainless-steel tank, {spacing:g} mm openings, "
+                                             "with integral washer-compactor and manual bypass rack", spacing=spacing),
+                               quantity=n,
                                capacity=capacity, power=power_each, material="AISI 316 stainless steel")
             installed, running = power_each * n, power_each * n
-            self.notes.append(f"Packaged screen with a manual bypass rack for a peak of {capacity.magnitude:.0f} m3/h.")
+            self.note("Packaged screen with a manual bypass rack for a peak of {q:.0f} m3/h.", q=capacity.magnitude)
         else:
-            self.add_equipment("-01", f"Mechanically cleaned bar screen, {spacing:g} mm clear spacing, "
-                               f"{self.sizing['channel_width'].quantity.magnitude:.2f} m channel", quantity=n + 1,
+            self.add_equipment("-01", self.t("Mechanically cleaned bar screen, {spacing:g} mm clear spacing, "
+                                             "{width:.2f} m channel", spacing=spacing,
+                                             width=self.sizing["channel_width"].quantity.magnitude), quantity=n + 1,
                                standby=1, capacity=capacity, power=power_each, material="AISI 316 stainless steel")
             self.add_equipment("-02", "Screenings washer-compactor", quantity=1, capacity=screenings.to("m**3/day"),
                                power=Q_(1.1, "kW"), material="AISI 304 stainless steel")
             installed, running = power_each * (n + 1) + Q_(1.1, "kW"), power_each * n + Q_(1.1, "kW")
-            self.notes.append(f"{n} duty channel(s) plus a standby screen.")
+            self.note("{n} duty channel(s) plus a standby screen.", n=n)
         self.add_power("Screen drives and compactor", installed, running * self.c("operating_fraction").m)
 
         # Gross solids (rags, plastics) are not measured as TSS, so screenings leave as a
@@ -75,7 +77,7 @@ class BarScreen(UnitProcess):
         # Bulk density 960 kg/m3 and 20 % dry solids: M&E 5th ed., Table 5-3.
         self.effluent = influent.derive()
         self.add_residual("screenings", screenings, screenings * Q_(960.0, "kg/m**3"), "landfill")
-        self.notes.append(f"Screenings {screenings.to('m**3/day').magnitude:.3f} m3/d to landfill.")
+        self.note("Screenings {v:.3f} m3/d to landfill.", v=screenings.to("m**3/day").magnitude)
 
     def cost(self) -> None:
         if self.packaged:

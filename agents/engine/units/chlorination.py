@@ -15,6 +15,7 @@ from __future__ import annotations
 import math
 
 from ..criteria import Criterion, load_data
+from ..i18n import mark
 from ..quantities import Q_, Quantity
 from ..stream import Stream
 from .base import UnitProcess, register
@@ -93,7 +94,7 @@ class Chlorination(UnitProcess):
         product = self.calc("D_NaOCl", "Hypochlorite dose as 12.5 % product", "D_product = D/w",
                             {"D": (dose, "calculated"), "w": (Q_(w, ""), "data/chemicals.yaml")}, dose / w, unit="mg/L")
         hypo = self.add_chemical("sodium_hypochlorite", "Disinfection", product, q)
-        self._feed(("-02", "-03"), "NaOCl", "Sodium hypochlorite (12.5 %)", hypo.consumption, product, q_peak,
+        self._feed(("-02", "-03"), "NaOCl", self.t("Sodium hypochlorite (12.5 %)"), hypo.consumption, product, q_peak,
                    self.c("hypochlorite_density").quantity)
         tds_added = dose * TDS_PER_CL2
 
@@ -105,12 +106,12 @@ class Chlorination(UnitProcess):
                             {"r": ratio, "C_res": residual, "w": (Q_(wb, ""), "data/chemicals.yaml")},
                             residual.quantity * ratio.m / wb, unit="mg/L")
             chem = self.add_chemical("sodium_bisulfite", "Dechlorination before discharge", bis, q)
-            self._feed(("-04", "-05"), "NaHSO3", "Sodium bisulfite (38 %)", chem.consumption, bis, q_peak,
+            self._feed(("-04", "-05"), "NaHSO3", self.t("Sodium bisulfite (38 %)"), chem.consumption, bis, q_peak,
                        self.c("bisulfite_density").quantity)
             self._bisulfite = chem.consumption
             # The bisulfite ends as sulfate and sodium: about its own mass of dissolved solids.
             tds_added = tds_added + bis * wb
-            self.notes.append("Residual chlorine is removed with sodium bisulfite before discharge to surface water.")
+            self.note("Residual chlorine is removed with sodium bisulfite before discharge to surface water.")
 
         changes: dict[str, Quantity] = {}
         if influent.get("tds") is not None:
@@ -121,8 +122,8 @@ class Chlorination(UnitProcess):
             self._coliforms(n0, ct, potable)
         self.add_equipment("-06", "Free/total chlorine residual analyser", quantity=2, material="")
         if self.packaged:
-            self.notes.append(f"Average flow {q.magnitude:,.0f} m3/d is below {self.c('packaged_below').quantity.magnitude:g} "
-                              "m3/d: a packaged hypochlorite skid with a pipe or tank contactor is used.")
+            self.note("Average flow {q:,.0f} m3/d is below {limit:g} m3/d: a packaged hypochlorite skid with a pipe or "
+                      "tank contactor is used.", q=q.magnitude, limit=self.c("packaged_below").quantity.magnitude)
 
     # -- parts of size() -----------------------------------------------------
 
@@ -134,8 +135,8 @@ class Chlorination(UnitProcess):
         c = residual.quantity.to("mg/L").magnitude
         g_log, v_log = self.c("giardia_log"), self.c("virus_log")
         if not (0.5 <= temp_c <= 25 and 6.0 <= ph <= 9.0 and 0.4 <= c <= 3.0):
-            self.ctx.warnings.append(f"{self.tag}: the CT tables cover 0.5–25 °C, pH 6–9 and 0.4–3 mg/L; the design "
-                                     f"({temp_c:g} °C, pH {ph:g}, {c:g} mg/L) is extrapolated.")
+            self.warn("the CT tables cover 0.5–25 °C, pH 6–9 and 0.4–3 mg/L; the design ({temp:g} °C, pH {ph:g}, "
+                      "{c:g} mg/L) is extrapolated.", temp=temp_c, ph=ph, c=c)
         inputs = {"L": g_log, "T": (Q_(temp_c, "degC"), t_source), "C": residual, "pH": (Q_(ph, ""), ph_source)}
         ct_g = self.calc("CT_Giardia", "CT for Giardia (free chlorine)",
                          "CT = 0.353·L·(12.006 + e^(2.46 − 0.073T + 0.125C + 0.389pH)) for T < 12.5 °C; "
@@ -163,7 +164,7 @@ class Chlorination(UnitProcess):
         n_design = max(n_e.magnitude, 1.0)
         ct = self.calc("CT", "CT for the coliform limit (Collins–Selleck)", "CT = b·(N0/N)^(1/n)",
                        {"b": b, "n": slope, "N0": (n0_q, "influent" if n0 is not None else self.c("influent_coliforms").source),
-                        "N": (Q_(n_design, "CFU/dL"), "target" if target is not None else self.c("effluent_coliforms").source)},
+                        "N": (Q_(n_design, "CFU/dL"), mark("target") if target is not None else self.c("effluent_coliforms").source)},
                        Q_(collins_selleck_ct(n0_q.magnitude, n_design, b.quantity.to("mg*min/L").magnitude, slope.m),
                           "mg*min/L"))
         t_ct = (ct / residual.quantity).to("min")
@@ -187,26 +188,27 @@ class Chlorination(UnitProcess):
         self.add_sizing("channel_width", "Serpentine channel width", width)
         self.add_sizing("path_length", "Flow path length per tank", length)
         self.add_sizing("depth", "Water depth", depth.quantity, "m")
-        kind = "Packaged contactor (pipe loop or tank)" if self.packaged else "Serpentine chlorine contact tank"
-        self.add_equipment("-01", f"{kind}, {length.magnitude:.0f} m path × {width.magnitude:.2f} m × "
-                           f"{depth.quantity.magnitude:g} m", quantity=n, capacity=(volume / n).to("m**3"),
+        kind = self.t("Packaged contactor (pipe loop or tank)") if self.packaged else self.t("Serpentine chlorine contact tank")
+        self.add_equipment("-01", self.t("{kind}, {length:.0f} m path × {width:.2f} m × {depth:g} m", kind=kind,
+                                         length=length.magnitude, width=width.magnitude, depth=depth.quantity.magnitude),
+                           quantity=n, capacity=(volume / n).to("m**3"),
                            material="HDPE / steel" if self.packaged else "reinforced concrete")
 
     def _feed(self, suffixes: tuple[str, str], symbol: str, name: str, consumption: Quantity, dose: Quantity,
               q_peak: Quantity, density: Quantity) -> None:
         """Duty/standby metering pumps sized for the peak flow, and storage for the average use."""
-        pump = self.calc(f"q_pump,{symbol}", f"{name} pump capacity at peak flow", "q = D·Q_peak/ρ",
+        pump = self.calc(f"q_pump,{symbol}", self.t("{name} pump capacity at peak flow", name=name), "q = D·Q_peak/ρ",
                          {"D": (dose, "calculated"), "Q_peak": (q_peak, "influent peak"), "ρ": (density, "product")},
                          dose * q_peak / density, unit="L/hour")
         days = self.c("storage_days")
-        store = self.calc(f"V_store,{symbol}", f"{name} storage", "V = M·t/ρ",
+        store = self.calc(f"V_store,{symbol}", self.t("{name} storage", name=name), "V = M·t/ρ",
                           {"M": (consumption, "calculated"), "t": days, "ρ": (density, "product")},
                           consumption * days.quantity / density, unit="m**3")
-        self.add_equipment(suffixes[0], f"{name} metering pump (diaphragm)", quantity=2, standby=1, capacity=pump,
+        self.add_equipment(suffixes[0], self.t("{name} metering pump (diaphragm)", name=name), quantity=2, standby=1, capacity=pump,
                            power=Q_(0.37, "kW"), material="PVDF head")
-        self.add_equipment(suffixes[1], f"{name} storage tank", quantity=2, capacity=store / 2,
+        self.add_equipment(suffixes[1], self.t("{name} storage tank", name=name), quantity=2, capacity=store / 2,
                            material="HDPE / FRP")
-        self.add_power(f"{name} metering pumps", Q_(0.74, "kW"), Q_(0.37, "kW"))
+        self.add_power(self.t("{name} metering pumps", name=name), Q_(0.74, "kW"), Q_(0.37, "kW"))
 
     def _coliforms(self, n0: Quantity, ct: Quantity, potable: bool) -> None:
         assert self.effluent is not None

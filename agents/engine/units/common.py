@@ -7,6 +7,7 @@ from dataclasses import replace
 from ..calc import CalcLog
 from ..costing import installed_cost
 from ..criteria import Criterion
+from ..i18n import mark
 from ..quantities import Q_, Quantity
 from ..stream import WATER_DENSITY, Stream
 from .base import UnitProcess
@@ -18,7 +19,11 @@ GAS_CONSTANT = Q_(8.314, "kJ/(kmol*K)")
 # Standard air (20 °C, 1 atm, 36 % RH) per ASME/ASHRAE; blowers are rated on it.
 STANDARD_AIR_DENSITY = Q_(1.204, "kg/m**3")
 STANDARD_AIR_TEMPERATURE = Q_(293.15, "K")
-PHYSICS = "physical constant"
+PHYSICS = mark("physical constant")
+# What the units choose with cheaper_option and their options' names, translated where they are shown.
+CHOICES = (mark("construction"), mark("packaged"), mark("site-built"), mark("grit removal"), mark("vortex"),
+           mark("aerated"), mark("tank"), mark("steel"), mark("concrete"), mark("exchanger layout"),
+           mark("gravity layout"))
 
 
 def cheaper_option(unit: UnitProcess, influent: Stream, options: dict[str, object], allowed: list[str],
@@ -45,12 +50,16 @@ def cheaper_option(unit: UnitProcess, influent: Stream, options: dict[str, objec
         twin.run(influent)
         costs[name] = Q_(installed_cost(twin), "USD")
     best = min(allowed, key=lambda k: costs[k].magnitude)
-    unit.calc(f"C_inst,{what}", f"Installed cost of the cheaper {what} ({best})", "C = min(C_inst,i) over the valid options",
-              {f"C_inst,{k}": (costs[k], f"this unit designed as {k}") for k in allowed}, costs[best])
+    label = unit.t(what)
+    unit.calc(f"C_inst,{what}", unit.t("Installed cost of the cheaper {what} ({option})", what=label, option=unit.t(best)),
+              "C = min(C_inst,i) over the valid options",
+              {f"C_inst,{k}": (costs[k], unit.t("this unit designed as {option}", option=unit.t(k))) for k in allowed},
+              costs[best])
     if len(allowed) > 1:
         dearest = max(c.magnitude for c in costs.values())
-        unit.notes.append(f"{what.capitalize()}: {best}, {1 - costs[best].magnitude / dearest:.0%} less installed than "
-                          f"the dearest valid option at {influent.flow.to('m**3/day').magnitude:,.0f} m3/d.")
+        unit.note("{what}: {option}, {saving:.0%} less installed than the dearest valid option at {flow:,.0f} m3/d.",
+                  what=label.capitalize(), option=unit.t(best), saving=1 - costs[best].magnitude / dearest,
+                  flow=influent.flow.to("m**3/day").magnitude)
     return best
 
 
@@ -62,7 +71,8 @@ def blower_power(unit: UnitProcess, air_flow: Quantity, submergence: Quantity, l
     n = (k − 1)/k = 0.283 (Metcalf & Eddy 5th ed., Ch. 5, blower power), written
     with the molar mass of air so the units close.
     """
-    p2 = unit.calc("p_2", f"{what}: blower discharge pressure (absolute)", "p_2 = p_1 + ρ·g·h_s + Δp_losses",
+    what = unit.t(what)
+    p2 = unit.calc("p_2", unit.t("{what}: blower discharge pressure (absolute)", what=what), "p_2 = p_1 + ρ·g·h_s + Δp_losses",
                    {"p_1": (ATMOSPHERE, PHYSICS, "atmospheric pressure"),
                     "ρ": (WATER_DENSITY, PHYSICS, "water density"), "g": (GRAVITY, PHYSICS),
                     "h_s": (submergence, "calculated", "diffuser submergence"), "Δp_losses": losses},
@@ -71,7 +81,7 @@ def blower_power(unit: UnitProcess, air_flow: Quantity, submergence: Quantity, l
     n = 0.283
     ratio = (p2 / ATMOSPHERE).to("dimensionless").magnitude
     power = w * GAS_CONSTANT * STANDARD_AIR_TEMPERATURE / (AIR_MOLAR_MASS * n * efficiency.m) * (ratio**n - 1)
-    return unit.calc("P_b", f"{what}: blower absorbed power",
+    return unit.calc("P_b", unit.t("{what}: blower absorbed power", what=what),
                      "P_b = (Q_a·ρ_a)·R·T_1 / (M·n·e) · [(p_2/p_1)^n − 1]",
                      {"Q_a": (air_flow, "calculated", "air flow"),
                       "ρ_a": (STANDARD_AIR_DENSITY, PHYSICS, "density of standard air"),

@@ -8,6 +8,7 @@ channel).
 
 from __future__ import annotations
 
+from ..i18n import mark
 from ..quantities import Q_, Quantity
 from ..stream import Stream
 from .base import UnitProcess, register
@@ -43,24 +44,26 @@ class GritChamber(UnitProcess):
         self.add_sizing("grit", "Grit removed (washed)", grit)
         self.add_residual("grit", grit, grit_mass, "landfill")
         self.effluent = influent.derive()
-        self.notes.append(f"Grit {grit.to('m**3/day').magnitude:.3f} m3/d ({grit_mass.to('kg/day').magnitude:.0f} kg/d) "
-                          "washed and hauled to landfill.")
+        self.note("Grit {v:.3f} m3/d ({m:.0f} kg/d) washed and hauled to landfill.",
+                  v=grit.to("m**3/day").magnitude, m=grit_mass.to("kg/day").magnitude)
 
     def _grit_type(self, influent: Stream, q_peak: Quantity) -> str:
         choice = round(self.c("grit_type").m)
         if choice in GRIT_TYPES:
             return GRIT_TYPES[choice]
         if choice != 0:
-            self.ctx.warnings.append(f"{self.tag}: grit_type {choice} is not 0, 1 or 2; chosen by peak flow instead.")
+            self.warn("grit_type {choice} is not 0, 1 or 2; chosen by peak flow instead.", choice=choice)
         # Aerated chambers suit any flow (M&E 5th ed. §5-6); vortex units are made for small and medium plants
         # (WEF MOP 8). Where both are valid the one that costs less installed is built, which keeps the cost
         # continuous where vortex units stop.
         threshold = self.c("aerated_above")
         allowed = ["vortex", "aerated"] if q_peak <= threshold.quantity else ["aerated"]
         kind = cheaper_option(self, influent, {"vortex": "vortex", "aerated": "aerated"}, allowed, "grit removal")
-        self.notes.append(f"{kind.capitalize()} grit removal chosen: peak flow {q_peak.to('m**3/s').magnitude:.3f} m3/s; "
-                          f"vortex units are made up to {threshold.quantity.to('m**3/s').magnitude:g} m3/s "
-                          f"({threshold.source}).")
+        self.note(mark("Vortex grit removal chosen: peak flow {q:.3f} m3/s; vortex units are made up to {limit:g} m3/s "
+                       "({source}).") if kind == "vortex" else
+                  mark("Aerated grit removal chosen: peak flow {q:.3f} m3/s; vortex units are made up to {limit:g} m3/s "
+                       "({source})."),
+                  q=q_peak.to("m**3/s").magnitude, limit=threshold.quantity.to("m**3/s").magnitude, source=threshold.source)
         return kind
 
     def _size_aerated(self, q_peak: Quantity) -> None:
@@ -84,8 +87,8 @@ class GritChamber(UnitProcess):
                           {"V_each": (v_each, "calculated"), "r_wd": r_wd, "r_lw,min": lw_min, "D_min": self.c("min_depth")},
                           max(self.c("min_depth").quantity,
                               ((v_each / (r_wd.m**2 * lw_min.m)) ** (1 / 3)).to("m")), unit="m")
-            self.notes.append(f"Chamber depth reduced to {d.magnitude:.2f} m to keep a length-to-width ratio of at least "
-                              f"{lw_min.m:g}.")
+            self.note("Chamber depth reduced to {d:.2f} m to keep a length-to-width ratio of at least {ratio:g}.",
+                      d=d.magnitude, ratio=lw_min.m)
         depth_used = self.add_sizing("depth", "Side water depth", d, "m")
         width = self.calc("W", "Chamber width", "W = r_wd · D", {"r_wd": r_wd, "D": (depth_used, "design")},
                           r_wd.m * depth_used, unit="m")
@@ -96,8 +99,8 @@ class GritChamber(UnitProcess):
         self.add_sizing("length", "Chamber length", length)
         lw = (length / width).to("dimensionless").magnitude
         if lw < lw_min.m - 1e-6:
-            self.ctx.warnings.append(f"{self.tag}: length-to-width ratio {lw:.2f} is below {lw_min.m:g} even at the "
-                                     f"minimum depth; grit capture may suffer ({lw_min.source}).")
+            self.warn("length-to-width ratio {lw:.2f} is below {minimum:g} even at the minimum depth; grit capture may "
+                      "suffer ({source}).", lw=lw, minimum=lw_min.m, source=lw_min.source)
         detention = self.calc("t_p", "Detention time at peak flow", "t_p = N · V_each / Q_p",
                               {"N": (Q_(n, ""), "calculated"), "V_each": (v_each, "calculated"), "Q_p": (q_peak, "calculated")},
                               n * v_each / q_peak, unit="min")
@@ -111,14 +114,15 @@ class GritChamber(UnitProcess):
                                 {"D": (depth_used, "design"), "h_d": self.c("diffuser_height")},
                                 depth_used - self.c("diffuser_height").quantity, unit="m")
         p_blower = blower_power(self, air, submergence, self.c("air_system_losses"), self.c("blower_efficiency"),
-                                "Grit chamber aeration")
+                                self.t("Grit chamber aeration"))
         self.add_sizing("blower_power", "Blower absorbed power", p_blower)
 
         op = self.c("grit_system_operating_fraction").m
         collector, pump, classifier = (self.c("collector_power").quantity, self.c("grit_pump_power").quantity,
                                        self.c("classifier_power").quantity)
-        self.add_equipment("-01", f"Aerated grit chamber {length.magnitude:.1f} × {width.magnitude:.1f} × "
-                           f"{depth_used.magnitude:.1f} m (L × W × SWD), coarse-bubble diffusers along one side",
+        self.add_equipment("-01", self.t("Aerated grit chamber {length:.1f} × {width:.1f} × {depth:.1f} m (L × W × SWD), "
+                                         "coarse-bubble diffusers along one side", length=length.magnitude,
+                                         width=width.magnitude, depth=depth_used.magnitude),
                            quantity=n, capacity=v_each, material="Reinforced concrete, AISI 304 diffuser header")
         self.add_equipment("-02", "Grit chamber blower (duty + standby)", quantity=2, standby=1, capacity=air,
                            power=p_blower, material="Cast iron casing, acoustic enclosure")
@@ -142,7 +146,8 @@ class GritChamber(UnitProcess):
         paddle, pump, classifier = (self.c("paddle_drive_power").quantity, self.c("grit_pump_power").quantity,
                                     self.c("classifier_power").quantity)
         op = self.c("grit_system_operating_fraction").m
-        self.add_equipment("-01", f"Forced-vortex grit unit rated {q_unit.magnitude:.3f} m3/s peak, with paddle drive",
+        self.add_equipment("-01", self.t("Forced-vortex grit unit rated {q:.3f} m3/s peak, with paddle drive",
+                                         q=q_unit.magnitude),
                            quantity=n, capacity=q_unit.to("m**3/hour"), power=paddle,
                            material="Reinforced concrete or coated steel, AISI 304 paddles")
         self.add_equipment("-02", "Grit slurry pump (one per unit plus standby)", quantity=n + 1, standby=1, power=pump,
@@ -152,7 +157,7 @@ class GritChamber(UnitProcess):
         self.add_power("Vortex paddle drives (continuous)", paddle * n, paddle * n)
         self.add_power("Grit pumps and classifier (intermittent)", pump * (n + 1) + classifier, (pump * n + classifier) * op)
         if n == 1:
-            self.notes.append("Single vortex unit with a bypass channel (Ten States Standards 2014, Ch. 60).")
+            self.note("Single vortex unit with a bypass channel (Ten States Standards 2014, Ch. 60).")
 
     def cost(self) -> None:
         if self.kind == "aerated":

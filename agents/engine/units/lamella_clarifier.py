@@ -60,18 +60,19 @@ class LamellaClarifier(UnitProcess):
         if chem:
             changes.update(chemical_removals(self, influent, upstream, self.c("tss_removal_chemical")))
         if chem:
-            self.notes.append(f"Coagulated feed ({upstream['tag']}); with-chemicals removals apply.")
+            self.note("Coagulated feed ({tag}); with-chemicals removals apply.", tag=upstream["tag"])
         else:
-            self.notes.append("Feed not chemically conditioned; plain-settling removals apply.")
+            self.note("Feed not chemically conditioned; plain-settling removals apply.")
         _, sludge = self.separate_solids(influent, self.c(f"tss_removal_{suffix}").m, self.c("sludge_solids").m,
-                                         effluent_changes=changes, name="Lamella sludge")
+                                         effluent_changes=changes, name=self.t("Lamella sludge"))
         self.add_sizing("sludge_flow", "Settled sludge", sludge.flow, "m**3/day")
         self.add_sizing("sludge_solids", "Settled sludge dry solids", sludge.mass_flow("tss"), "kg/day")
         self._equipment(n, a_each, q_peak, sludge.flow)
 
     def _equipment(self, n: int, a_each: Quantity, q_peak: Quantity, sludge_flow: Quantity) -> None:
-        self.add_equipment("-01", f"Packaged lamella clarifier, {a_each.magnitude:.0f} m2 projected plate area, "
-                           f"{(q_peak / n).magnitude:.0f} m3/h, with sludge hopper and picket-fence thickener",
+        self.add_equipment("-01", self.t("Packaged lamella clarifier, {area:.0f} m2 projected plate area, "
+                                         "{q:.0f} m3/h, with sludge hopper and picket-fence thickener",
+                                         area=a_each.magnitude, q=(q_peak / n).magnitude),
                            quantity=n, capacity=a_each, power=self.c("sludge_thickener_drive").quantity,
                            material="Coated carbon steel or AISI 304, polypropylene plates")
         fraction = self.c("sludge_pump_fraction")
@@ -79,8 +80,9 @@ class LamellaClarifier(UnitProcess):
                            {"Q_s": (sludge_flow, "calculated", "settled sludge flow"), "N": (Q_(n, ""), "calculated"),
                             "f_on": fraction}, sludge_flow / (n * fraction.m), unit="m**3/hour")
         self.add_sizing("sludge_pump_flow", "Capacity of each sludge pump", q_pump)
-        p_pump = pump_power(self, "P_sp", "Sludge pump", q_pump, self.c("sludge_pump_head"), self.c("sludge_pump_efficiency"))
-        self.add_equipment("-02", f"Sludge pump, progressive cavity, {q_pump.magnitude:.2f} m3/h (one per unit plus standby)",
+        p_pump = pump_power(self, "P_sp", self.t("Sludge pump"), q_pump, self.c("sludge_pump_head"), self.c("sludge_pump_efficiency"))
+        self.add_equipment("-02", self.t("Sludge pump, progressive cavity, {q:.2f} m3/h (one per unit plus standby)",
+                                         q=q_pump.magnitude),
                            quantity=n + 1, standby=1, capacity=q_pump, power=p_pump, material="Cast iron, NBR stator")
         drive = self.c("sludge_thickener_drive").quantity
         self.add_power("Hopper thickener drives (continuous)", drive * n, drive * n)

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import math
 
+from ..i18n import mark
 from ..quantities import Q_, Quantity
 from ..stream import Stream
 from .base import UnitProcess, register
@@ -59,26 +60,26 @@ class PrimaryClarifier(UnitProcess):
         self.add_sizing("detention_time", "Detention time at average flow", t)
         t_min, t_max = self.c("min_detention_time"), self.c("max_detention_time")
         if not t_min.quantity <= t <= t_max.quantity:
-            self.ctx.warnings.append(f"{self.tag}: detention time {t.magnitude:.2f} h at average flow is outside "
-                                     f"{t_min.quantity.magnitude:g}–{t_max.quantity.magnitude:g} h ({t_min.source}); "
-                                     "consider another side water depth.")
+            self.warn("detention time {t:.2f} h at average flow is outside {t_min:g}–{t_max:g} h ({source}); "
+                      "consider another side water depth.", t=t.magnitude, t_min=t_min.quantity.magnitude,
+                      t_max=t_max.quantity.magnitude, source=t_min.source)
         weir = self.calc("WL", "Weir loading at peak flow (peripheral weir)", "WL = Q_p / (N · π · D)",
                          {"Q_p": (q_peak, "calculated"), "N": (Q_(n, ""), "calculated"), "D": (diameter, "calculated")},
                          q_peak / (n * math.pi * diameter), unit="m**3/(m*day)")
         self.add_sizing("weir_loading", "Weir loading at peak flow", weir)
         if weir > self.c("max_weir_loading").quantity:
-            self.ctx.warnings.append(f"{self.tag}: peak weir loading {weir.magnitude:.0f} m3/m·d exceeds "
-                                     f"{self.c('max_weir_loading').quantity.magnitude:g} m3/m·d; use an inboard double launder "
-                                     f"({self.c('max_weir_loading').source}).")
+            self.warn("peak weir loading {weir:.0f} m3/m·d exceeds {limit:g} m3/m·d; use an inboard double launder "
+                      "({source}).", weir=weir.magnitude, limit=self.c("max_weir_loading").quantity.magnitude,
+                      source=self.c("max_weir_loading").source)
 
         upstream = self.ctx.shared.pop("coagulation", None)
         if upstream:
             # The floc settles here, so the conditioning is used up; chemically enhanced
             # primary removals are not credited (the plain curve is conservative).
-            self.notes.append(f"Coagulated feed from {upstream['tag']}: the plain-settling removal curve is applied "
-                              "(chemically enhanced primary treatment would remove more).")
-        r_tss = self._removal("R_TSS", "TSS", t, "tss_removal_a", "tss_removal_b")
-        r_bod = self._removal("R_BOD", "BOD", t, "bod_removal_a", "bod_removal_b")
+            self.note("Coagulated feed from {tag}: the plain-settling removal curve is applied "
+                      "(chemically enhanced primary treatment would remove more).", tag=upstream["tag"])
+        r_tss = self._removal("R_TSS", self.t("TSS removal at the detention time"), t, "tss_removal_a", "tss_removal_b")
+        r_bod = self._removal("R_BOD", self.t("BOD removal at the detention time"), t, "bod_removal_a", "bod_removal_b")
         changes: dict[str, Quantity | None] = {}
         for key in ("bod", "cod"):
             c_in = influent.get(key)
@@ -86,24 +87,26 @@ class PrimaryClarifier(UnitProcess):
                 changes[key] = c_in * (1 - r_bod)
                 self.removals[key] = r_bod
         effluent, sludge = self.separate_solids(influent, r_tss, self.c("sludge_solids").m, effluent_changes=changes,
-                                                name="Primary sludge")
+                                                name=self.t("Primary sludge"))
         self.add_sizing("sludge_flow", "Primary sludge", sludge.flow, "m**3/day")
         self.add_sizing("sludge_solids", "Primary sludge dry solids", sludge.mass_flow("tss"), "kg/day")
-        self.notes.append("COD removed in the same fraction as BOD; TN, TP and FOG passed through (conservative).")
+        self.note("COD removed in the same fraction as BOD; TN, TP and FOG passed through (conservative).")
         self._equipment(n, diameter, depth.quantity, sludge.flow)
 
-    def _removal(self, symbol: str, what: str, t: Quantity, a_name: str, b_name: str) -> float:
+    def _removal(self, symbol: str, description: str, t: Quantity, a_name: str, b_name: str) -> float:
         a, b = self.c(a_name), self.c(b_name)
         # The textbook curve gives the removal in percent.
-        r = self.calc(symbol, f"{what} removal at the detention time", f"{symbol} = t / (a + b · t) / 100 %",
+        r = self.calc(symbol, description, f"{symbol} = t / (a + b · t) / 100 %",
                       {"t": (t, "calculated"), "a": a, "b": b}, t / (a.quantity + b.m * t) / 100)
         return float(r.to("dimensionless").magnitude)
 
     def _equipment(self, n: int, diameter: Quantity, depth: Quantity, sludge_flow: Quantity) -> None:
         drive = self.c("drive_power").quantity
-        kind = "Packaged steel" if self.packaged else "Circular reinforced-concrete"
-        self.add_equipment("-01", f"{kind} primary clarifier Ø {diameter.magnitude:.1f} m × {depth.magnitude:g} m SWD, "
-                           "center-drive scraper, scum skimmer and peripheral weir", quantity=n,
+        text = (mark("Packaged steel primary clarifier Ø {d:.1f} m × {swd:g} m SWD, "
+                     "center-drive scraper, scum skimmer and peripheral weir") if self.packaged else
+                mark("Circular reinforced-concrete primary clarifier Ø {d:.1f} m × {swd:g} m SWD, "
+                     "center-drive scraper, scum skimmer and peripheral weir"))
+        self.add_equipment("-01", self.t(text, d=diameter.magnitude, swd=depth.magnitude), quantity=n,
                            capacity=(math.pi * diameter**2 / 4).to("m**2"), power=drive,
                            material="Coated carbon steel" if self.packaged else "Reinforced concrete, coated steel mechanism")
         fraction = self.c("sludge_pump_fraction")
@@ -111,15 +114,15 @@ class PrimaryClarifier(UnitProcess):
                            {"Q_s": (sludge_flow, "calculated", "primary sludge flow"), "N": (Q_(n, ""), "calculated"),
                             "f_on": fraction}, sludge_flow / (n * fraction.m), unit="m**3/hour")
         self.add_sizing("sludge_pump_flow", "Capacity of each sludge pump", q_pump)
-        p_pump = pump_power(self, "P_sp", "Primary sludge pump", q_pump, self.c("sludge_pump_head"),
+        p_pump = pump_power(self, "P_sp", self.t("Primary sludge pump"), q_pump, self.c("sludge_pump_head"),
                             self.c("sludge_pump_efficiency"))
-        self.add_equipment("-02", f"Primary sludge pump, progressive cavity, {q_pump.magnitude:.1f} m3/h "
-                           f"(one per clarifier plus standby)", quantity=n + 1, standby=1, capacity=q_pump, power=p_pump,
+        self.add_equipment("-02", self.t("Primary sludge pump, progressive cavity, {q:.1f} m3/h "
+                                         "(one per clarifier plus standby)", q=q_pump.magnitude), quantity=n + 1, standby=1, capacity=q_pump, power=p_pump,
                            material="Cast iron, NBR stator")
         self.add_power("Clarifier scraper drives (continuous)", drive * n, drive * n)
         self.add_power("Primary sludge pumps (intermittent)", p_pump * (n + 1), p_pump * n * fraction.m)
         if self.packaged:
-            self.notes.append("Packaged steel clarifier for a small flow.")
+            self.note("Packaged steel clarifier for a small flow.")
 
     def cost(self) -> None:
         a_each = self.sizing["unit_area"].quantity

@@ -21,6 +21,7 @@ from dataclasses import replace
 
 from ..calc import CalcLog
 from ..costing import installed_cost
+from ..i18n import mark
 from ..quantities import Q_, Quantity
 from ..stream import Stream
 from .base import UnitProcess, register
@@ -28,7 +29,11 @@ from .equalization import pump_power
 from .sludge_thickening import WEEK, feed_is_thick_enough, split_sludge
 
 TYPES = {1: "centrifuge", 2: "belt_press", 3: "screw_press"}
-NAMES = {"centrifuge": "decanter centrifuge", "belt_press": "belt filter press", "screw_press": "screw press"}
+NAMES = {"centrifuge": mark("decanter centrifuge"), "belt_press": mark("belt filter press"), "screw_press": mark("screw press")}
+# The power item of each machine type.
+MACHINES_POWER = {"centrifuge": mark("Decanter centrifuges, feed pumps, conveyors and polymer unit (while running)"),
+                  "belt_press": mark("Belt filter presss, feed pumps, conveyors and polymer unit (while running)"),
+                  "screw_press": mark("Screw presss, feed pumps, conveyors and polymer unit (while running)")}
 STANDARD_BELT_STEP = Q_(0.5, "m")  # belt widths come in 0.5 m steps
 
 
@@ -44,7 +49,8 @@ class SludgeDewatering(UnitProcess):
         cake_solids = self.c(f"{self.kind}_cake_solids")
         if feed_is_thick_enough(self, influent, cake_solids):
             self.kind = "bypassed"
-            self.effluent = influent.derive(kind="cake" if s_f.magnitude > 0 else influent.kind, name="Sludge (not dewatered)")
+            self.effluent = influent.derive(kind="cake" if s_f.magnitude > 0 else influent.kind,
+                                            name=self.t("Sludge (not dewatered)"))
             return
         hours, t_op = self._operating_hours(s_f, influent.flow)
         self.add_sizing("operating_hours", "Weekly operating hours of the machines", hours)
@@ -63,8 +69,8 @@ class SludgeDewatering(UnitProcess):
             self._size_machines(solids_rate, flow_rate)
         cake, centrate = split_sludge(self, influent, self.c(f"{self.kind}_capture"), cake_solids,
                                       polymer_dose=self.c(f"{self.kind}_polymer_dose"), product_kind="cake",
-                                      product_name="Dewatered cake",
-                                      side_name="Centrate" if self.kind == "centrifuge" else "Filtrate",
+                                      product_name=self.t("Dewatered cake"),
+                                      side_name=self.t("Centrate") if self.kind == "centrifuge" else self.t("Filtrate"),
                                       extra_water=wash)
         wet = self.calc("M_cake", "Wet cake mass", "M_cake = S_cake / x_cake",
                         {"S_cake": (cake.mass_flow("tss"), "calculated", "cake dry solids"), "x_cake": cake_solids},
@@ -77,10 +83,10 @@ class SludgeDewatering(UnitProcess):
         self.add_sizing("cake_volume", "Cake volume to disposal", volume)
         self.add_sizing("centrate_flow", "Centrate / filtrate returned to the plant head", centrate.flow, "m**3/day")
         self._common_equipment(solids_rate, flow_rate, hours)
-        self.notes.append(f"{NAMES[self.kind].capitalize()}: cake {cake_solids.m:.0%} DS, "
-                          f"{wet.magnitude:.2f} t/d ({volume.magnitude:.2f} m3/d) to disposal; "
-                          f"{centrate.name.lower()} {centrate.flow.to('m**3/day').magnitude:.1f} m3/d with "
-                          f"{centrate.mass_flow('tss').to('kg/day').magnitude:.0f} kg/d of solids returns to the plant head.")
+        self.note("{machine}: cake {x:.0%} DS, {wet:.2f} t/d ({volume:.2f} m3/d) to disposal; {what} {q:.1f} m3/d with "
+                  "{solids:.0f} kg/d of solids returns to the plant head.", machine=self.t(NAMES[self.kind]).capitalize(),
+                  x=cake_solids.m, wet=wet.magnitude, volume=volume.magnitude, what=centrate.name.lower(),
+                  q=centrate.flow.to("m**3/day").magnitude, solids=centrate.mass_flow("tss").to("kg/day").magnitude)
 
     def _type(self, influent: Stream) -> str:
         choice = round(self.c("machine_type").m)
@@ -88,24 +94,27 @@ class SludgeDewatering(UnitProcess):
             return TYPES[choice]
         s_f, limit = influent.mass_flow("tss"), self.c("centrifuge_above")
         if s_f > limit.quantity:
-            self.notes.append(f"Decanter centrifuges for {s_f.to('kg/day').magnitude:,.0f} kg DS/d (screw presses "
-                              f"up to {limit.quantity.to('kg/day').magnitude:,.0f} kg DS/d).")
+            self.note("Decanter centrifuges for {s:,.0f} kg DS/d (screw presses up to {limit:,.0f} kg DS/d).",
+                      s=s_f.to("kg/day").magnitude, limit=limit.quantity.to("kg/day").magnitude)
             return "centrifuge"
         # Up to the limit both machines are valid: the one that costs less installed, which keeps the
         # cost continuous where screw presses give way to centrifuges.
         costs = {kind: Q_(installed_cost(self._alternative(influent, code)), "USD")
                  for code, kind in ((1, "centrifuge"), (3, "screw_press"))}
         kind = min(costs, key=lambda k: costs[k].magnitude)
-        self.calc("C_inst,type", f"Installed cost of the cheaper machine ({NAMES[kind]})",
+        self.calc("C_inst,type", self.t("Installed cost of the cheaper machine ({machine})", machine=self.t(NAMES[kind])),
                   "C = min(C_inst,screw press, C_inst,centrifuge) for S_f ≤ S_centrifuge",
                   {"C_inst,screw press": (costs["screw_press"], "this unit designed with screw presses"),
                    "C_inst,centrifuge": (costs["centrifuge"], "this unit designed with centrifuges"),
                    "S_f": (s_f, "calculated", "feed dry solids"), "S_centrifuge": limit},
                   costs[kind])
-        other = "decanter centrifuge" if kind == "screw_press" else "screw press"
-        self.notes.append(f"{NAMES[kind].capitalize()} chosen for {s_f.to('kg/day').magnitude:,.0f} kg DS/d: it costs "
-                          f"{1 - costs[kind].magnitude / max(c.magnitude for c in costs.values()):.0%} less installed "
-                          f"than a {other}.")
+        saving = 1 - costs[kind].magnitude / max(c.magnitude for c in costs.values())
+        if kind == "screw_press":
+            self.note("Screw press chosen for {s:,.0f} kg DS/d: it costs {saving:.0%} less installed than a decanter "
+                      "centrifuge.", s=s_f.to("kg/day").magnitude, saving=saving)
+        else:
+            self.note("Decanter centrifuge chosen for {s:,.0f} kg DS/d: it costs {saving:.0%} less installed than a "
+                      "screw press.", s=s_f.to("kg/day").magnitude, saving=saving)
         return kind
 
     def _alternative(self, influent: Stream, code: int) -> "SludgeDewatering":
@@ -149,11 +158,11 @@ class SludgeDewatering(UnitProcess):
                                  "largest hydraulic throughput of one machine")},
                       min(WEEK, needed), unit="h")
         if t >= WEEK:
-            self.notes.append(f"Machines run around the clock: {s_f.to('kg/day').magnitude:,.0f} kg DS/d is more than "
-                              f"{n.m:g} machines carry on {hours.quantity.magnitude:g} h a week.")
+            self.note("Machines run around the clock: {s:,.0f} kg DS/d is more than {n:g} machines carry on {hours:g} h "
+                      "a week.", s=s_f.to("kg/day").magnitude, n=n.m, hours=hours.quantity.magnitude)
         else:
-            self.notes.append(f"Machines run {t.magnitude:.0f} h a week (extra shifts) rather than more than "
-                              f"{n.m:g} machines on {hours.quantity.magnitude:g} h.")
+            self.note("Machines run {t:.0f} h a week (extra shifts) rather than more than {n:g} machines on {hours:g} h.",
+                      t=t.magnitude, n=n.m, hours=hours.quantity.magnitude)
         return t, (t, "calculated", "weekly operating hours")
 
     def _standby(self, s_f: Quantity) -> int:
@@ -164,10 +173,10 @@ class SludgeDewatering(UnitProcess):
                   {"S_f": (s_f, "calculated", "feed dry solids"), "S_standby": limit,
                    "N_standby": self.c("standby_machines")}, Q_(spare, ""))
         if not spare:
-            self.notes.append(f"No standby machine for {s_f.to('kg/day').magnitude:,.0f} kg DS/d (up to "
-                              f"{limit.quantity.to('kg/day').magnitude:,.0f} kg DS/d): the machine runs "
-                              f"{self.sizing['operating_hours'].quantity.magnitude:.0f} h a week and catches up "
-                              f"after a breakdown from the holding tank.")
+            self.note("No standby machine for {s:,.0f} kg DS/d (up to {limit:,.0f} kg DS/d): the machine runs {hours:.0f} h "
+                      "a week and catches up after a breakdown from the holding tank.", s=s_f.to("kg/day").magnitude,
+                      limit=limit.quantity.to("kg/day").magnitude,
+                      hours=self.sizing["operating_hours"].quantity.magnitude)
         return spare
 
     def _size_machines(self, solids_rate: Quantity, flow_rate: Quantity) -> None:
@@ -218,20 +227,25 @@ class SludgeDewatering(UnitProcess):
             e = self.c("centrifuge_specific_energy")
             p_machine = self.calc("P_c", "Absorbed power of each centrifuge while running", "P_c = e · Q_each",
                                   {"e": e, "Q_each": (q_each, "calculated")}, e.quantity * q_each, unit="kW")
-            text = f"Decanter centrifuge, {q_each.magnitude:.1f} m3/h, {self.sizing['machine_solids'].quantity.magnitude:.0f} kg DS/h"
-            material = "Duplex stainless steel bowl and scroll, tungsten-carbide wear protection"
+            text = self.t("Decanter centrifuge, {q:.1f} m3/h, {s:.0f} kg DS/h", q=q_each.magnitude,
+                          s=self.sizing["machine_solids"].quantity.magnitude)
+            material = mark("Duplex stainless steel bowl and scroll, tungsten-carbide wear protection")
         elif self.kind == "belt_press":
             p_machine = self.c("belt_press_drive_power").quantity
-            text = f"Belt filter press, {self.sizing['belt_width'].quantity.magnitude:g} m belt, with gravity zone and wash system"
-            material = "AISI 304 frame, polyester belts"
+            text = self.t("Belt filter press, {width:g} m belt, with gravity zone and wash system",
+                          width=self.sizing["belt_width"].quantity.magnitude)
+            material = mark("AISI 304 frame, polyester belts")
         else:
             p_machine = self.c("screw_press_drive_power").quantity
-            text = f"Screw press, {self.sizing['machine_solids'].quantity.magnitude:.0f} kg DS/h, with flocculation tank"
-            material = "AISI 304 stainless steel screen and screw"
-        self.add_equipment("-01", f"{text} (duty {n} + standby {spare})", quantity=n + spare, standby=spare,
+            text = self.t("Screw press, {s:.0f} kg DS/h, with flocculation tank",
+                          s=self.sizing["machine_solids"].quantity.magnitude)
+            material = mark("AISI 304 stainless steel screen and screw")
+        self.add_equipment("-01", self.t("{machine} (duty {n} + standby {spare})", machine=text, n=n, spare=spare),
+                           quantity=n + spare, standby=spare,
                            capacity=q_each, power=p_machine, material=material)
-        p_feed = pump_power(self, "P_fp", "Sludge feed pump", q_each, self.c("feed_pump_head"), self.c("pump_efficiency"))
-        self.add_equipment("-02", f"Sludge feed pump, progressive cavity, {q_each.magnitude:.1f} m3/h", quantity=n + spare,
+        p_feed = pump_power(self, "P_fp", self.t("Sludge feed pump"), q_each, self.c("feed_pump_head"), self.c("pump_efficiency"))
+        self.add_equipment("-02", self.t("Sludge feed pump, progressive cavity, {q:.1f} m3/h", q=q_each.magnitude),
+                           quantity=n + spare,
                            standby=spare, capacity=q_each, power=p_feed, material="Cast iron, NBR stator")
         conveyor = self.c("conveyor_power").quantity
         self.add_equipment("-03", "Shaftless screw cake conveyor", quantity=n, capacity=solids_rate / n, power=conveyor,
@@ -246,17 +260,18 @@ class SludgeDewatering(UnitProcess):
         running = (p_machine + p_feed + conveyor) * n + poly
         if self.kind == "belt_press":
             wash = self.sizing["wash_water_rate"].quantity
-            p_wash = pump_power(self, "P_w", "Belt wash-water booster pump", wash, self.c("wash_pump_head"),
+            p_wash = pump_power(self, "P_w", self.t("Belt wash-water booster pump"), wash, self.c("wash_pump_head"),
                                 self.c("pump_efficiency"))
-            self.add_equipment("-05", f"Belt wash-water booster pump, {wash.magnitude:.1f} m3/h at "
-                               f"{self.c('wash_pump_head').quantity.magnitude:g} m (duty + standby)", quantity=2, standby=1,
+            self.add_equipment("-05", self.t("Belt wash-water booster pump, {q:.1f} m3/h at {head:g} m (duty + standby)",
+                                             q=wash.magnitude, head=self.c("wash_pump_head").quantity.magnitude),
+                               quantity=2, standby=1,
                                capacity=wash, power=p_wash, material="AISI 316 multistage")
             installed, running = installed + 2 * p_wash, running + p_wash
-        self.add_power(f"{NAMES[self.kind].capitalize()}s, feed pumps, conveyors and polymer unit (while running)",
+        self.add_power(MACHINES_POWER[self.kind],
                        installed, running * run)
         self._holding_tank(spare)
         if self.packaged:
-            self.notes.append("Packaged screw press(es) for a small plant.")
+            self.note("Packaged screw press(es) for a small plant.")
 
     def _holding_tank(self, spare: int) -> None:
         """Mixed tank that holds the sludge while the machines are off (and through a repair without a standby)."""
@@ -274,7 +289,8 @@ class SludgeDewatering(UnitProcess):
                           {"w": self.c("holding_mixing_power"), "V_each": (each, "calculated")},
                           self.c("holding_mixing_power").quantity * each, unit="kW")
         self.add_sizing("holding_volume", "Sludge holding tank volume (all tanks)", volume)
-        self.add_equipment("-06", f"Sludge holding tank, {each.magnitude:,.0f} m3, with submersible mixer", quantity=tanks,
+        self.add_equipment("-06", self.t("Sludge holding tank, {v:,.0f} m3, with submersible mixer", v=each.magnitude),
+                           quantity=tanks,
                            capacity=each, power=mixer, material="coated carbon steel or concrete")
         self.add_power("Holding tank mixers", mixer * tanks, mixer * tanks)
         self._holding = (tanks, each, mixer)

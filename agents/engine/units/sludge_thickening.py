@@ -49,13 +49,13 @@ def split_sludge(unit: UnitProcess, influent: Stream, capture: Criterion, solids
         unit.generated["tss"] = unit.generated.get("tss", Q_(0.0, "kg/day")) + polymer
     if added_water.magnitude:
         unit.generated["water"] = unit.generated.get("water", Q_(0.0, "m**3/day")) + added_water
-    s_p = unit.calc("S_p", f"Dry solids in the {product_name.lower()}", "S_p = c · S_f + M_p",
+    s_p = unit.calc("S_p", unit.t("Dry solids in the {product}", product=product_name.lower()), "S_p = c · S_f + M_p",
                     {"c": capture, "S_f": (s_f, "calculated", "feed dry solids"), "M_p": (polymer, "calculated")},
                     capture.m * s_f + polymer, unit="kg/day")
-    q_p = unit.calc("Q_prod", f"{product_name} flow", "Q_prod = S_p / (x · ρ_w)",
+    q_p = unit.calc("Q_prod", unit.t("{product} flow", product=product_name), "Q_prod = S_p / (x · ρ_w)",
                     {"S_p": (s_p, "calculated"), "x": solids_fraction, "ρ_w": (WATER_DENSITY, "physical constant")},
                     s_p / (solids_fraction.m * WATER_DENSITY), unit="m**3/day")
-    q_filt = unit.calc("Q_filt", f"{side_name} flow", "Q_filt = Q_f + Q_added − Q_prod",
+    q_filt = unit.calc("Q_filt", unit.t("{product} flow", product=side_name), "Q_filt = Q_f + Q_added − Q_prod",
                        {"Q_f": (q_f, "calculated", "feed flow"), "Q_added": (added_water, "calculated", "polymer and wash water"),
                         "Q_prod": (q_p, "calculated")}, q_f + added_water - q_p, unit="m**3/day")
     s_filt = s_f * (1 - capture.m)
@@ -83,12 +83,12 @@ def feed_is_thick_enough(unit: UnitProcess, influent: Stream, target: Criterion)
     """True (and a warning) when there is nothing to thicken or the feed is already at the target."""
     s_f = influent.mass_flow("tss")
     if s_f.magnitude <= 0 or influent.flow.magnitude <= 0:
-        unit.ctx.warnings.append(f"{unit.tag}: the sludge feed carries no solids; the unit is bypassed.")
+        unit.warn("the sludge feed carries no solids; the unit is bypassed.")
         return True
     x_feed = (s_f / (influent.flow * WATER_DENSITY)).to("dimensionless").magnitude
     if x_feed >= target.m:
-        unit.ctx.warnings.append(f"{unit.tag}: the feed is already at {x_feed:.1%} solids, not below the "
-                                 f"{target.m:.1%} target; the unit is bypassed.")
+        unit.warn("the feed is already at {x:.1%} solids, not below the {target:.1%} target; the unit is bypassed.",
+                  x=x_feed, target=target.m)
         return True
     return False
 
@@ -104,33 +104,36 @@ class SludgeThickening(UnitProcess):
         target = self.c("gravity_thickened_solids" if self.kind == "gravity" else "drum_thickened_solids")
         if feed_is_thick_enough(self, influent, target):
             self.kind = "bypassed"
-            self.effluent = influent.derive(kind="sludge", name="Sludge (not thickened)")
+            self.effluent = influent.derive(kind="sludge", name=self.t("Sludge (not thickened)"))
             return
         s_f = self.add_sizing("feed_solids", "Feed dry solids", influent.mass_flow("tss"), "kg/day")
         self.add_sizing("feed_flow", "Feed sludge flow", influent.flow, "m**3/day")
         if self.kind == "gravity":
             product, filtrate = split_sludge(self, influent, self.c("gravity_capture"), target, polymer_dose=None,
-                                             product_kind="sludge", product_name="Thickened sludge",
-                                             side_name="Thickener supernatant")
+                                             product_kind="sludge", product_name=self.t("Thickened sludge"),
+                                             side_name=self.t("Thickener supernatant"))
             self._size_gravity(influent.flow, s_f, product.flow)
         else:
             product, filtrate = split_sludge(self, influent, self.c("drum_capture"), target,
                                              polymer_dose=self.c("drum_polymer_dose"), product_kind="sludge",
-                                             product_name="Thickened sludge", side_name="Drum thickener filtrate")
+                                             product_name=self.t("Thickened sludge"),
+                                             side_name=self.t("Drum thickener filtrate"))
             self._size_drum(influent.flow)
         self.add_sizing("thickened_flow", "Thickened sludge flow", product.flow, "m**3/day")
         self.add_sizing("filtrate_flow", "Supernatant / filtrate returned to the plant head", filtrate.flow, "m**3/day")
-        self.notes.append(f"{filtrate.flow.to('m**3/day').magnitude:.1f} m3/d of {filtrate.name.lower()} with "
-                          f"{filtrate.mass_flow('tss').to('kg/day').magnitude:.0f} kg/d of solids returns to the plant head.")
+        self.note("{q:.1f} m3/d of {what} with {solids:.0f} kg/d of solids returns to the plant head.",
+                  q=filtrate.flow.to("m**3/day").magnitude, what=filtrate.name.lower(),
+                  solids=filtrate.mass_flow("tss").to("kg/day").magnitude)
 
     def _type(self) -> str:
         choice = round(self.c("thickener_type").m)
         if choice in TYPES:
             return TYPES[choice]
         kind = "gravity" if self.ctx.sector == "municipal" else "drum"
-        self.notes.append("Gravity thickener chosen for municipal primary and waste activated sludge."
-                          if kind == "gravity" else
-                          "Rotary drum thickener chosen: industrial, chemical and flotation sludges thicken poorly by gravity.")
+        if kind == "gravity":
+            self.note("Gravity thickener chosen for municipal primary and waste activated sludge.")
+        else:
+            self.note("Rotary drum thickener chosen: industrial, chemical and flotation sludges thicken poorly by gravity.")
         return kind
 
     def _size_gravity(self, q_f: Quantity, s_f: Quantity, q_thick: Quantity) -> None:
@@ -152,14 +155,14 @@ class SludgeThickening(UnitProcess):
         self.add_sizing("diameter", "Thickener diameter", diameter)
         swd = self.c("gravity_side_water_depth").quantity
         drive = self.c("gravity_drive_power").quantity
-        self.add_equipment("-01", f"Gravity thickener Ø {diameter.magnitude:.1f} m × {swd.magnitude:g} m SWD with "
-                           "picket-fence mechanism", quantity=n, capacity=(area / n).to("m**2"), power=drive,
+        self.add_equipment("-01", self.t("Gravity thickener Ø {d:.1f} m × {swd:g} m SWD with picket-fence mechanism",
+                                         d=diameter.magnitude, swd=swd.magnitude), quantity=n, capacity=(area / n).to("m**2"), power=drive,
                            material="Reinforced concrete, coated steel mechanism")
         q_pump = self.add_sizing("underflow_pump_flow", "Capacity of each underflow pump", q_thick / n, "m**3/hour")
-        p_pump = pump_power(self, "P_up", "Thickened sludge (underflow) pump", q_pump, self.c("feed_pump_head"),
+        p_pump = pump_power(self, "P_up", self.t("Thickened sludge (underflow) pump"), q_pump, self.c("feed_pump_head"),
                             self.c("feed_pump_efficiency"))
-        self.add_equipment("-02", f"Thickened sludge pump, progressive cavity, {q_pump.magnitude:.2f} m3/h "
-                           "(one per thickener plus standby)", quantity=n + 1, standby=1, capacity=q_pump, power=p_pump,
+        self.add_equipment("-02", self.t("Thickened sludge pump, progressive cavity, {q:.2f} m3/h "
+                                         "(one per thickener plus standby)", q=q_pump.magnitude), quantity=n + 1, standby=1, capacity=q_pump, power=p_pump,
                            material="Cast iron, NBR stator")
         self.add_power("Thickener drives (continuous)", drive * n, drive * n)
         self.add_power("Underflow pumps (continuous)", p_pump * (n + 1), p_pump * n)
@@ -177,18 +180,19 @@ class SludgeThickening(UnitProcess):
                         polymer.consumption * WEEK / hours.quantity, "kg/hour")
         drive = self.c("drum_drive_power").quantity
         run = (hours.quantity / WEEK).to("dimensionless").magnitude
-        self.add_equipment("-01", f"Rotary drum thickener {q_each.magnitude:.1f} m3/h with flocculation tank",
+        self.add_equipment("-01", self.t("Rotary drum thickener {q:.1f} m3/h with flocculation tank", q=q_each.magnitude),
                            quantity=n, capacity=q_each, power=drive, material="AISI 304 stainless steel")
-        p_pump = pump_power(self, "P_fp", "Drum feed pump", q_each, self.c("feed_pump_head"), self.c("feed_pump_efficiency"))
-        self.add_equipment("-02", f"Sludge feed pump, progressive cavity, {q_each.magnitude:.1f} m3/h (one per drum plus standby)",
+        p_pump = pump_power(self, "P_fp", self.t("Drum feed pump"), q_each, self.c("feed_pump_head"), self.c("feed_pump_efficiency"))
+        self.add_equipment("-02", self.t("Sludge feed pump, progressive cavity, {q:.1f} m3/h (one per drum plus standby)",
+                                         q=q_each.magnitude),
                            quantity=n + 1, standby=1, capacity=q_each, power=p_pump, material="Cast iron, NBR stator")
         poly = self.c("polymer_unit_power").quantity
         self.add_equipment("-03", "Polymer make-down unit with metering pumps", quantity=1, power=poly,
                            material="AISI 304 / PE tanks")
         self.add_power("Drum thickeners, feed pumps and polymer unit (while running)",
                        drive * n + p_pump * (n + 1) + poly, (drive * n + p_pump * n + poly) * run)
-        self.notes.append(f"Drum thickener(s) run {hours.quantity.to('h').magnitude:g} h a week; the sludge is held "
-                          "in the upstream sludge tank the rest of the time.")
+        self.note("Drum thickener(s) run {hours:g} h a week; the sludge is held in the upstream sludge tank the rest "
+                  "of the time.", hours=hours.quantity.to("h").magnitude)
 
     def cost(self) -> None:
         if self.kind == "gravity":

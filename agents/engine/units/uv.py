@@ -81,9 +81,10 @@ class UVDisinfection(UnitProcess):
         self.add_sizing("energy", "Specific energy", self.calc(
             "E", "Specific energy at average flow", "E = P_avg/Q", {"P_avg": (average, "calculated"),
                                                                     "Q": (q, "influent")}, average / q, unit="kWh/m**3"))
-        kind = "closed-vessel" if use != "discharge" else "open-channel bank"
-        self.add_equipment("-01", f"UV reactor, {kind}, {per_reactor} LPHO lamps of {lamp.quantity.magnitude:g} W, "
-                           "automatic sleeve wiping", quantity=duty + standby, standby=standby,
+        kind = self.t("closed-vessel") if use != "discharge" else self.t("open-channel bank")
+        self.add_equipment("-01", self.t("UV reactor, {kind}, {lamps} LPHO lamps of {watts:g} W, automatic sleeve wiping",
+                                         kind=kind, lamps=per_reactor, watts=lamp.quantity.magnitude),
+                           quantity=duty + standby, standby=standby,
                            capacity=(q_peak / duty).to("m**3/hour"), power=lamp.quantity * per_reactor,
                            material="AISI 316L stainless steel")
         self.add_equipment("-02", "On-line UVT analyser and UV intensity sensors", quantity=1, material="")
@@ -101,11 +102,11 @@ class UVDisinfection(UnitProcess):
             self.effluent.quality["coliforms"] = n0 * 10 ** (-lrv.magnitude)
             self.removals["coliforms"] = 1.0 - 10 ** (-lrv.magnitude)
         if use == "potable":
-            self.notes.append("The dose covers 3-log Cryptosporidium (12 mJ/cm2) and Giardia (11 mJ/cm2) per the "
-                              "UVDGM; viruses need chlorine (4-log by UV would take 186 mJ/cm2).")
+            self.note("The dose covers 3-log Cryptosporidium (12 mJ/cm2) and Giardia (11 mJ/cm2) per the "
+                      "UVDGM; viruses need chlorine (4-log by UV would take 186 mJ/cm2).")
         if self.packaged:
-            self.notes.append(f"Average flow {q.magnitude:,.0f} m3/d is below {self.c('packaged_below').quantity.magnitude:g}"
-                              " m3/d: packaged closed-vessel units are used.")
+            self.note("Average flow {q:,.0f} m3/d is below {limit:g} m3/d: packaged closed-vessel units are used.",
+                      q=q.magnitude, limit=self.c("packaged_below").quantity.magnitude)
 
     def cost(self) -> None:
         n = int(self.sizing["reactors"].quantity.magnitude)
@@ -116,4 +117,4 @@ class UVDisinfection(UnitProcess):
         annual = self.calc("C_repl", "Lamp replacement (yearly)", "C = N_lamps·(8760 h/y / life)·price",
                            {"N_lamps": (lamps, "calculated"), "life": life, "price": price},
                            lamps.magnitude * HOURS_PER_YEAR / life.quantity * price.quantity, unit="USD/year")
-        self.add_opex("replacement", f"UV lamp replacement every {life.quantity.magnitude:,.0f} h", annual)
+        self.add_opex("replacement", self.t("UV lamp replacement every {life:,.0f} h", life=life.quantity.magnitude), annual)
