@@ -3,6 +3,7 @@ import math
 import pytest
 
 from agents.engine.costing import installed_cost
+from agents.engine.i18n import tr
 from agents.engine.quantities import Q_
 
 from .harness import UnitCase, check_unit, make_stream
@@ -91,3 +92,22 @@ def test_overriding_the_equalized_peak_changes_the_pumps_and_the_outflow_only():
     assert flat.sizing["pump_flow"].quantity < base.sizing["pump_flow"].quantity
     assert flat.sizing["volume"].quantity == base.sizing["volume"].quantity
     assert flat.criteria.used["equalized_peak_factor"].overridden
+
+
+def test_a_spanish_design_writes_its_notes_equipment_and_warnings_through_the_catalogue():
+    # PF 2.5 on a sinusoidal pattern: the capped-amplitude warning, the pattern note and the tank text in the
+    # design's language, numbers written the Spanish way (decimal comma).
+    case = UnitCase("equalization", make_stream("2000 m3/d", peak_factor=2.5, tss=200), overrides={"flow_pattern": 1},
+                    context={"language": "es"})
+    unit = case.run(option=False)
+    ctx = unit.ctx_for_test
+    assert tr("es", "Inflow taken as a sinusoidal diurnal pattern of amplitude PF − 1 around the average.") in unit.notes
+    warning = tr("es", "peak factor {pf:.2f} exceeds 2, more than a diurnal sine can carry; the volume covers "
+                       "a full-amplitude diurnal swing only (wet-weather storage needs its own study).", pf=2.5)
+    assert f"{unit.tag}: {warning}" in ctx.warnings and "2,50" in warning
+    side = unit.sizing["side"].quantity.to("m").magnitude
+    tank = next(e for e in unit.equipment if e.tag.endswith("-01"))
+    assert tank.description == tr("es", "Reinforced-concrete equalization tank, {b:.1f} × {b:.1f} m × {h:g} m SWD",
+                                  b=side, h=5.0)
+    assert tank.material == tr("es", "Reinforced concrete")
+    assert f"{side:.1f}".replace(".", ",") in tank.description

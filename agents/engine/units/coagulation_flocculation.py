@@ -28,12 +28,13 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..criteria import Criterion, load_data
+from ..i18n import mark
 from ..quantities import Q_, Quantity
 from ..stream import PARAMETERS, WATER_DENSITY, Stream
 from .base import UnitProcess, register
 from .oil_water_separator import water_properties
 
-STOICHIOMETRY = "stoichiometry (molar masses, IUPAC 2013)"
+STOICHIOMETRY = mark("stoichiometry (molar masses, IUPAC 2013)")
 CACO3_EQUIVALENT = 50.04  # g/eq
 HCO3_MOLAR_MASS = 61.02
 # Bicarbonate loses CO2 and water when the TDS residue is dried at 180 °C; Standard
@@ -67,6 +68,8 @@ COAGULANTS = {
                  "AlPO4", 121.95),
 }
 P_MOLAR_MASS = 30.97
+# The anion each coagulant adds to the water (a calculation input's description).
+ANION_ADDED = {"chloride": mark("chloride added"), "sulfate": mark("sulfate added")}
 # Phosphate leaves the dissolved solids when it precipitates: 94.97 g PO4 per mol P.
 PO4_MOLAR_MASS = 94.97
 
@@ -81,8 +84,8 @@ class PhosphorusPlan:
 def coagulant_of(unit: UnitProcess) -> Coagulant:
     choice = round(unit.c("coagulant_type").m)
     if choice not in COAGULANTS:
-        unit.ctx.warnings.append(f"{unit.tag}: coagulant_type {choice} is not 1 (ferric chloride) or 2 (alum); "
-                                 "ferric chloride is used.")
+        unit.warn("coagulant_type {choice} is not 1 (ferric chloride) or 2 (alum); ferric chloride is used.",
+                  choice=choice)
         choice = 1
     return COAGULANTS[choice]
 
@@ -122,28 +125,29 @@ def phosphorus_plan(unit: UnitProcess, influent: Stream, coag: Coagulant) -> Pho
         s_target = unit.calc("S_P,t", "Soluble phosphorus to leave", "S_P,t = max(S_P,min, f · TP_limit)",
                              {"S_P,min": s_min, "f": share, "TP_limit": (limit, "target")},
                              max(s_min.quantity, share.m * limit), unit="mg/L")
-        dose_p = unit.calc("D_P", f"{coag.name} dose for phosphorus (as the pure salt)",
+        dose_p = unit.calc("D_P", unit.t("{salt} dose for phosphorus (as the pure salt)", salt=coag.name),
                            "D_P = β · max(0, S_P − S_P,t) / M_P · M_salt / n_metal",
                            {"β": ratio, "S_P": (soluble, "calculated"), "S_P,t": (s_target, "calculated"),
                             "M_P": (Q_(P_MOLAR_MASS, "g/mol"), STOICHIOMETRY),
-                            "M_salt / n_metal": (salt_per_metal, STOICHIOMETRY, f"g {coag.name} per mol {coag.metal}")},
+                            "M_salt / n_metal": (salt_per_metal, STOICHIOMETRY,
+                                                 unit.t("g {salt} per mol {metal}", salt=coag.name, metal=coag.metal))},
                            ratio.m * max(soluble - s_target, Q_(0.0, "mg/L")) / Q_(P_MOLAR_MASS, "g/mol")
                            * salt_per_metal, unit="mg/L")
         if coprecipitation:
             dose = unit.calc("D", "Coagulant dose (co-precipitation: for phosphorus only)", "D = D_P",
                              {"D_P": (dose_p, "calculated")}, dose_p, unit="mg/L")
             if dose.magnitude > 0:
-                unit.notes.append(f"{coag.metal}:P molar ratio {ratio.m:g} on {(soluble - s_target).magnitude:.2f} mg/L "
-                                  "of soluble P, dosed into the mixed liquor (co-precipitation); the precipitate "
-                                  "settles with the biological sludge.")
+                unit.note("{metal}:P molar ratio {ratio:g} on {p:.2f} mg/L of soluble P, dosed into the mixed liquor "
+                          "(co-precipitation); the precipitate settles with the biological sludge.", metal=coag.metal,
+                          ratio=ratio.m, p=(soluble - s_target).magnitude)
         else:
             dose = unit.calc("D", "Coagulant dose", "D = max(D_coag, D_P)",
                              {"D_coag": criterion, "D_P": (dose_p, "calculated")}, max(criterion.quantity, dose_p),
                              unit="mg/L")
         capacity = max(criterion.quantity, dose)
         if dose.magnitude <= 0:
-            unit.notes.append("The biomass takes up the phosphorus: no metal salt is needed on average; the dosing "
-                              "equipment stays as a trim for peaks.")
+            unit.note("The biomass takes up the phosphorus: no metal salt is needed on average; the dosing "
+                      "equipment stays as a trim for peaks.")
     metal = dose / salt_per_metal
     bound = unit.calc("P_chem", "Phosphorus bound in the floc", "P_chem = min(D / (M_salt / n_metal) / β · M_P, S_P − S_P,min)",
                       {"D": (dose, "design", "coagulant dose as the pure salt"), "β": ratio,
@@ -166,21 +170,24 @@ def dose_chemicals(unit: UnitProcess, influent: Stream, purpose: str) -> Stream:
     q = influent.flow
     plan = phosphorus_plan(unit, influent, coag)
     dose = plan.dose
-    dose_in = (dose, "design", "coagulant dose as the pure salt")
+    dose_in = (dose, "design", mark("coagulant dose as the pure salt"))
     active = chemicals[coag.key]["active_fraction"]
-    coag_product = unit.add_chemical(coag.key, f"{purpose}: coagulant ({coag.name})", dose / active, q) \
+    coag_product = unit.add_chemical(coag.key, unit.t("{purpose}: coagulant ({salt})", purpose=purpose, salt=coag.name),
+                                     dose / active, q) \
         if dose.magnitude > 0 else None
     # The dosing equipment is sized on the design dose, the chemical bill on the average dose.
     unit.coagulant_capacity = (plan.capacity_dose / active * q).to("kg/day")
-    polymer = unit.add_chemical("polymer", f"{purpose}: flocculant aid", unit.c("polymer_dose").quantity, q)
+    polymer = unit.add_chemical("polymer", unit.t("{purpose}: flocculant aid", purpose=purpose),
+                               unit.c("polymer_dose").quantity, q)
 
     # Each mol of P precipitated takes one mol of metal as phosphate; the rest forms hydroxide.
     metal = (dose / Q_(coag.molar_mass / coag.metals, "g/mol")).to("mmol/L")
     n_p = (plan.precipitated / Q_(P_MOLAR_MASS, "g/mol")).to("mmol/L")
-    precipitate = unit.calc("X_chem", f"Chemical floc formed ({coag.phosphate} and {coag.precipitate})",
+    precipitate = unit.calc("X_chem", unit.t("Chemical floc formed ({phosphate} and {hydroxide})",
+                                             phosphate=coag.phosphate, hydroxide=coag.precipitate),
                             f"X_chem = [n_P · M_{coag.phosphate} + (n_{coag.metal} − n_P) · M_{coag.precipitate}] · Q",
                             {"n_P": (n_p, "calculated", "P precipitated"),
-                             f"n_{coag.metal}": (metal, STOICHIOMETRY, f"{coag.metal} dosed"),
+                             f"n_{coag.metal}": (metal, STOICHIOMETRY, unit.t("{metal} dosed", metal=coag.metal)),
                              f"M_{coag.phosphate}": (Q_(coag.phosphate_mass, "g/mol"), STOICHIOMETRY),
                              f"M_{coag.precipitate}": (Q_(coag.hydroxide_mass, "g/mol"), STOICHIOMETRY),
                              "Q": (q, "design", "average flow")},
@@ -199,8 +206,8 @@ def dose_chemicals(unit: UnitProcess, influent: Stream, purpose: str) -> Stream:
     alk_in = influent.get("alkalinity")
     alk_out: Quantity | None = None
     if alk_in is None:
-        unit.ctx.warnings.append(f"{unit.tag}: influent alkalinity is unknown; the coagulant consumes "
-                                 f"{alk_used.magnitude:.0f} mg/L as CaCO3, which is not checked.")
+        unit.warn("influent alkalinity is unknown; the coagulant consumes {alk:.0f} mg/L as CaCO3, which is not checked.",
+                  alk=alk_used.magnitude)
     else:
         residual = alk_in - alk_used
         target = unit.c("residual_alkalinity")
@@ -210,11 +217,12 @@ def dose_chemicals(unit: UnitProcess, influent: Stream, purpose: str) -> Stream:
                                 {"Alk_min": target, "Alk_i": (alk_in, "influent"), "Alk_c": (alk_used, "calculated")},
                                 (target.quantity - residual) * NAOH_MOLAR_MASS / CACO3_EQUIVALENT, unit="mg/L")
             naoh_active = chemicals["sodium_hydroxide"]["active_fraction"]
-            unit.add_chemical("sodium_hydroxide", f"{purpose}: alkalinity make-up", caustic / naoh_active, q)
+            unit.add_chemical("sodium_hydroxide", unit.t("{purpose}: alkalinity make-up", purpose=purpose),
+                              caustic / naoh_active, q)
             alk_out = target.quantity
-            unit.notes.append(f"Influent alkalinity {alk_in.magnitude:.0f} mg/L as CaCO3 is short of the "
-                              f"{alk_used.magnitude:.0f} mg/L the coagulant consumes plus the "
-                              f"{target.quantity.magnitude:g} mg/L residual; caustic soda makes it up.")
+            unit.note("Influent alkalinity {alk_in:.0f} mg/L as CaCO3 is short of the {alk_used:.0f} mg/L the coagulant "
+                      "consumes plus the {alk_min:g} mg/L residual; caustic soda makes it up.", alk_in=alk_in.magnitude,
+                      alk_used=alk_used.magnitude, alk_min=target.quantity.magnitude)
         else:
             alk_out = residual
 
@@ -224,7 +232,8 @@ def dose_chemicals(unit: UnitProcess, influent: Stream, purpose: str) -> Stream:
     d_tds = unit.calc("ΔTDS", "TDS change from the chemicals",
                       "ΔTDS = D · (m_anion − 0.4917 · m_HCO3) / M_coag + D_NaOH · (22.99 + 0.4917 · 61.02) / 40.00"
                       " − P_chem · 94.97 / 30.97",
-                      {"D": dose_in, "m_anion": (Q_(coag.anion_mass, "g/mol"), STOICHIOMETRY, f"{coag.anion} added"),
+                      {"D": dose_in, "m_anion": (Q_(coag.anion_mass, "g/mol"), STOICHIOMETRY,
+                                     unit.t(ANION_ADDED[coag.anion])),
                        "m_HCO3": (Q_(coag.hco3 * HCO3_MOLAR_MASS, "g/mol"), STOICHIOMETRY, "bicarbonate consumed"),
                        "M_coag": (Q_(coag.molar_mass, "g/mol"), STOICHIOMETRY),
                        "D_NaOH": (caustic, "calculated", "caustic soda dose as NaOH"),
@@ -294,7 +303,7 @@ def chemical_removals(unit: UnitProcess, feed: Stream, coagulation: dict[str, An
         value = tp * (1 - r_tp.m)
         bound = coagulation.get("tp")
         if bound is not None:
-            inputs.update({"R_TSS": tss_removal, "P_chem": (bound, coagulation.get("tag", ""), "P bound in the floc")})
+            inputs.update({"R_TSS": tss_removal, "P_chem": (bound, coagulation.get("tag", ""), mark("P bound in the floc"))})
             equation = "TP_e = min[TP · (1 − R_TP), TP − R_TSS · P_chem]"
             value = min(value, tp - tss_removal.m * bound)
         changes["tp"] = unit.calc("TP_e", "Total phosphorus after coagulation and separation", equation, inputs,
@@ -316,11 +325,11 @@ class CoagulationFlocculation(UnitProcess):
         # 5th ed., Ch. 6, points of addition for phosphorus removal; WEF MOP 8 (2018), Ch. 15).
         self.coprecipitation = "mlss" in self.ctx.shared
         if self.coprecipitation:
-            self.effluent = dose_chemicals(self, influent, "Phosphorus co-precipitation")
+            self.effluent = dose_chemicals(self, influent, self.t("Phosphorus co-precipitation"))
             self._dosing_equipment()
-            self.notes.append("Dosed into the mixed liquor at the aeration tank outlet (co-precipitation): no rapid "
-                              "mix or flocculation tanks; the precipitate flocculates with the biomass and settles in "
-                              "the secondary clarifier.")
+            self.note("Dosed into the mixed liquor at the aeration tank outlet (co-precipitation): no rapid "
+                      "mix or flocculation tanks; the precipitate flocculates with the biomass and settles in "
+                      "the secondary clarifier.")
             return
         q_peak = self.calc("Q_p", "Peak flow through the mixing tanks", "Q_p = PF · Q",
                            {"PF": (Q_(influent.peak_factor, ""), "design", "peak factor"),
@@ -347,8 +356,8 @@ class CoagulationFlocculation(UnitProcess):
         gt = self.calc("Gt", "Flocculation G·t", "Gt = G_f · t_f", {"G_f": g_f, "t_f": self.c("flocculation_time")},
                        g_f.quantity * self.c("flocculation_time").quantity)
         if not self.c("min_gt").m <= gt.magnitude <= self.c("max_gt").m:
-            self.ctx.warnings.append(f"{self.tag}: flocculation G·t = {gt.magnitude:,.0f} is outside "
-                                     f"{self.c('min_gt').m:,.0f}–{self.c('max_gt').m:,.0f} ({self.c('min_gt').source}).")
+            self.warn("flocculation G·t = {gt:,.0f} is outside {gt_min:,.0f}–{gt_max:,.0f} ({source}).",
+                      gt=gt.magnitude, gt_min=self.c('min_gt').m, gt_max=self.c('max_gt').m, source=self.c('min_gt').source)
         self.add_sizing("rapid_mix_volume", "Rapid mix volume per train", v_rm / n, "m**3")
         self.add_sizing("flocculation_volume", "Flocculation volume per train", v_f / n, "m**3")
         v_stage = self.add_sizing("stage_volume", "Volume of each flocculation compartment", v_f / (n * stages), "m**3")
@@ -366,22 +375,23 @@ class CoagulationFlocculation(UnitProcess):
                         {"P_f": (p_f, "calculated"), "N": (Q_(n, ""), "calculated"),
                          "n_s": (Q_(stages, ""), "design", "compartments per train"), "η": eta},
                         p_f / (n * stages * eta.m), unit="kW")
-        tank = "Steel" if self.packaged else "Reinforced-concrete"
-        self.add_equipment("-01", f"{tank} rapid mix tank {(v_rm / n).magnitude:.1f} m3 with high-speed mixer "
-                           f"(G = {g_rm.quantity.magnitude:g} 1/s)", quantity=n, capacity=(v_rm / n).to("m**3"),
+        tank = (mark("Steel rapid mix tank {v:.1f} m3 with high-speed mixer (G = {g:g} 1/s)") if self.packaged else
+                mark("Reinforced-concrete rapid mix tank {v:.1f} m3 with high-speed mixer (G = {g:g} 1/s)"))
+        self.add_equipment("-01", self.t(tank, v=(v_rm / n).magnitude, g=g_rm.quantity.magnitude), quantity=n, capacity=(v_rm / n).to("m**3"),
                            power=m_rm, material="AISI 316 impeller")
-        self.add_equipment("-02", f"Vertical-turbine flocculator in a {side.magnitude:.1f} × {side.magnitude:.1f} × "
-                           f"{depth.magnitude:g} m compartment (G = {g_f.quantity.magnitude:g} 1/s, variable speed)",
+        self.add_equipment("-02", self.t("Vertical-turbine flocculator in a {b:.1f} × {b:.1f} × {h:g} m compartment "
+                                         "(G = {g:g} 1/s, variable speed)", b=side.magnitude, h=depth.magnitude,
+                                         g=g_f.quantity.magnitude),
                            quantity=n * stages, capacity=v_stage, power=m_f, material="AISI 316 hydrofoil impeller")
         self.add_power("Rapid mixers and flocculators (continuous)", m_rm * n + m_f * n * stages,
                        (p_rm + p_f) / eta.m)
 
-        self.effluent = dose_chemicals(self, influent, "Coagulation-flocculation")
+        self.effluent = dose_chemicals(self, influent, self.t("Coagulation-flocculation"))
         self._dosing_equipment()
         if self.packaged:
-            self.notes.append("Packaged coagulation-flocculation skid (steel tanks) for a small flow.")
-        self.notes.append("The floc formed here is removed by the clarifier or DAF that follows; effluent pH drops "
-                          "with the alkalinity consumed (check by jar test).")
+            self.note("Packaged coagulation-flocculation skid (steel tanks) for a small flow.")
+        self.note("The floc formed here is removed by the clarifier or DAF that follows; effluent pH drops "
+                  "with the alkalinity consumed (check by jar test).")
 
     def _dosing_equipment(self) -> None:
         polymer = next(c for c in self.chemicals if c.key == "polymer")
@@ -401,13 +411,13 @@ class CoagulationFlocculation(UnitProcess):
         self.add_sizing("coagulant_mass_rate", "Coagulant product mass rate (design)", self.coagulant_capacity, "kg/hour")
         self.add_sizing("polymer_mass_rate", "Polymer product mass rate", polymer.consumption, "kg/hour")
         pump = self.c("dosing_pump_power").quantity
-        self.add_equipment("-03", f"Coagulant day tank {day_tank.magnitude:.2f} m3", quantity=1, capacity=day_tank,
+        self.add_equipment("-03", self.t("Coagulant day tank {v:.2f} m3", v=day_tank.magnitude), quantity=1, capacity=day_tank,
                            material="HDPE / FRP")
-        self.add_equipment("-04", f"Coagulant metering pump, {feed.magnitude:.1f} L/h (duty + standby)", quantity=2,
+        self.add_equipment("-04", self.t("Coagulant metering pump, {q:.1f} L/h (duty + standby)", q=feed.magnitude), quantity=2,
                            standby=1, capacity=feed, power=pump, material="PVDF head, PTFE diaphragm")
         self.add_equipment("-05", "Polymer make-down unit", quantity=1, capacity=polymer.consumption.to("kg/hour"),
                            power=self.c("polymer_unit_power").quantity, material="AISI 304 / PE tanks")
-        self.add_equipment("-06", f"Polymer metering pump, {poly_feed.magnitude:.1f} L/h (duty + standby)", quantity=2,
+        self.add_equipment("-06", self.t("Polymer metering pump, {q:.1f} L/h (duty + standby)", q=poly_feed.magnitude), quantity=2,
                            standby=1, capacity=poly_feed, power=pump, material="Progressive cavity, EPDM stator")
         n_pumps, installed = 2, pump * 4 + self.c("polymer_unit_power").quantity
         caustic = next((c for c in self.chemicals if c.key == "sodium_hydroxide"), None)

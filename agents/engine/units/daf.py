@@ -18,6 +18,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from ..i18n import mark
 from ..quantities import Q_, Quantity
 from ..stream import WATER_DENSITY, Stream
 from .base import UnitProcess, register
@@ -28,7 +29,9 @@ from .oil_water_separator import interpolate
 
 # Solubility of air in water at 1 atm (mL/L) by temperature (°C).
 AIR_SOLUBILITY = ((0.0, 29.2), (10.0, 22.8), (20.0, 18.7), (30.0, 15.7))
-AIR_SOLUBILITY_SOURCE = "Metcalf & Eddy, Wastewater Engineering, 5th ed. (2014), Ch. 5, flotation (air solubility at 1 atm)"
+AIR_SOLUBILITY_SOURCE = mark("Metcalf & Eddy, Wastewater Engineering, 5th ed. (2014), Ch. 5, flotation (air solubility at 1 atm)")
+# The coagulant named in the note on an upstream conditioning (data/chemicals.yaml keys).
+COAGULANT_NAMES = {"ferric_chloride": mark("ferric chloride"), "aluminium_sulfate": mark("aluminium sulfate")}
 AIR_DENSITY_MG_ML = Q_(1.3, "mg/mL")  # the textbook's 1.3 mg/mL in the A/S equation
 
 
@@ -59,8 +62,9 @@ class DissolvedAirFlotation(UnitProcess):
         self.coagulation: dict[str, Any] = upstream or {}
         if upstream:
             self.conditioned = "upstream"
-            self.notes.append(f"Feed conditioned by {upstream['tag']} ({upstream['coagulant'].replace('_', ' ')}); "
-                              "with-chemicals removals apply.")
+            self.note("Feed conditioned by {tag} ({coagulant}); with-chemicals removals apply.", tag=upstream['tag'],
+                      coagulant=self.t(COAGULANT_NAMES.get(upstream['coagulant'],
+                                                           upstream['coagulant'].replace('_', ' '))))
             return influent
         if round(self.c("inline_conditioning").m) == 1:
             self.conditioned = "in-line"
@@ -68,12 +72,12 @@ class DissolvedAirFlotation(UnitProcess):
                              {"Q_p": (q_peak, "calculated"), "t_ft": self.c("flocculation_tube_time")},
                              q_peak * self.c("flocculation_tube_time").quantity, unit="m**3")
             self.add_sizing("flocculation_tube", "In-line flocculation tube / tank volume", tube)
-            self.notes.append("In-line coagulant and polymer dosing ahead of a flocculation tube; with-chemicals removals apply.")
-            conditioned = dose_chemicals(self, influent, "DAF in-line conditioning")
+            self.note("In-line coagulant and polymer dosing ahead of a flocculation tube; with-chemicals removals apply.")
+            conditioned = dose_chemicals(self, influent, self.t("DAF in-line conditioning"))
             self.coagulation = self.ctx.shared.pop("coagulation", None) or {}
             return conditioned
         self.conditioned = ""
-        self.notes.append("No chemical conditioning; plain-flotation removals apply.")
+        self.note("No chemical conditioning; plain-flotation removals apply.")
         return influent
 
     def _recycle(self, q_peak: Quantity, solids: Quantity) -> Quantity:
@@ -100,9 +104,9 @@ class DissolvedAirFlotation(UnitProcess):
         self.add_sizing("recycle_flow", "Pressurized recycle flow", recycle)
         self.add_sizing("recycle_ratio", "Recycle ratio R/Q at peak flow", Q_(ratio, ""))
         if ratio > self.c("max_recycle_ratio").m:
-            self.ctx.warnings.append(f"{self.tag}: the air-to-solids ratio needs a recycle of {ratio:.0%} of the flow; "
-                                     "raise the saturator pressure or thicken the float in a separate unit "
-                                     f"({self.c('max_recycle_ratio').source}).")
+            self.warn("the air-to-solids ratio needs a recycle of {ratio:.0%} of the flow; raise the saturator pressure "
+                      "or thicken the float in a separate unit ({source}).", ratio=ratio,
+                      source=self.c('max_recycle_ratio').source)
         air = self.calc("M_air", "Air released to the feed", "M_air = (A/S)_actual · S_a · Q_p = 1.3·s_a·(f·P − 1)·R",
                         {"R": (recycle, "calculated"), "s_a": (s_a, "calculated"), "f": f, "P": (p_atm, "calculated")},
                         air_per_volume * recycle, unit="kg/day")
@@ -120,7 +124,7 @@ class DissolvedAirFlotation(UnitProcess):
         area = self.calc("A", "Flotation area", "A = max(A_h, A_s)", {"A_h": (a_h, "calculated"), "A_s": (a_s, "calculated")},
                          max(a_h, a_s), unit="m**2")
         if a_s > a_h:
-            self.notes.append("The solids loading, not the hydraulic loading, sets the flotation area.")
+            self.note("The solids loading, not the hydraulic loading, sets the flotation area.")
         self.add_sizing("area", "Total flotation area", area)
         n = self.parallel_trains(area, self.c("max_unit_area"), "DAF units")
         a_each = self.add_sizing("unit_area", "Flotation area of each unit", area / n, "m**2")
@@ -164,7 +168,7 @@ class DissolvedAirFlotation(UnitProcess):
             if feed.get("fog") is not None:
                 float_quality["fog"] = ((q * fog_in - q_eff * fog_out) / q_float).to("mg/L")
         self.effluent = effluent
-        self.add_side_stream(Stream(flow=q_float, quality=float_quality, kind="sludge", name="DAF float"))
+        self.add_side_stream(Stream(flow=q_float, quality=float_quality, kind="sludge", name=self.t("DAF float")))
         self.add_sizing("float_flow", "Float (sludge) flow", q_float)
         self.add_sizing("float_solids", "Float dry solids (TSS + FOG)", captured)
 
@@ -176,20 +180,25 @@ class DissolvedAirFlotation(UnitProcess):
                          {"p": self.c("saturator_pressure"), "ρ": (WATER_DENSITY, "physical constant"),
                           "g": (GRAVITY, "physical constant"), "h_l": self.c("recycle_losses")},
                          p_sat / (WATER_DENSITY * GRAVITY) + self.c("recycle_losses").quantity, unit="m")
-        p_pump = pump_power(self, "P_r", "Recycle pump", r_each, head, self.c("pump_efficiency"))
+        p_pump = pump_power(self, "P_r", self.t("Recycle pump"), r_each, head, self.c("pump_efficiency"))
         self.add_sizing("recycle_pump_power", "Absorbed power of each recycle pump", p_pump)
         sat = self.calc("V_sat", "Saturator volume (each)", "V_sat = R_each · t_sat",
                         {"R_each": (r_each, "calculated"), "t_sat": self.c("saturator_time")},
                         r_each * self.c("saturator_time").quantity, unit="m**3")
         a_each = self.sizing["unit_area"].quantity
-        kind = "Packaged steel" if self.packaged else "Reinforced-concrete"
-        self.add_equipment("-01", f"{kind} DAF unit, {a_each.magnitude:.1f} m2 flotation area, "
-                           f"{(q_peak / n).magnitude:.0f} m3/h, with surface skimmer and bottom scraper", quantity=n,
+        unit_text = (mark("Packaged steel DAF unit, {a:.1f} m2 flotation area, {q:.0f} m3/h, with surface skimmer and "
+                          "bottom scraper") if self.packaged else
+                     mark("Reinforced-concrete DAF unit, {a:.1f} m2 flotation area, {q:.0f} m3/h, with surface skimmer "
+                          "and bottom scraper"))
+        self.add_equipment("-01", self.t(unit_text, a=a_each.magnitude, q=(q_peak / n).magnitude), quantity=n,
                            capacity=a_each, power=self.c("skimmer_power").quantity,
-                           material="AISI 304 or coated carbon steel" if self.packaged else "Reinforced concrete, AISI 304 mechanisms")
-        self.add_equipment("-02", f"Air saturator {sat.magnitude:.2f} m3 at {p_sat.to('kPa').magnitude:g} kPa", quantity=n,
+                           material=mark("AISI 304 or coated carbon steel") if self.packaged
+                           else mark("Reinforced concrete, AISI 304 mechanisms"))
+        self.add_equipment("-02", self.t("Air saturator {v:.2f} m3 at {p:g} kPa", v=sat.magnitude,
+                                         p=p_sat.to('kPa').magnitude), quantity=n,
                            capacity=sat, material="Carbon steel pressure vessel, epoxy lined")
-        self.add_equipment("-03", f"Recycle pump {r_each.magnitude:.1f} m3/h at {head.magnitude:.0f} m (one per unit plus standby)",
+        self.add_equipment("-03", self.t("Recycle pump {q:.1f} m3/h at {h:.0f} m (one per unit plus standby)",
+                                         q=r_each.magnitude, h=head.magnitude),
                            quantity=n + 1, standby=1, capacity=r_each, power=p_pump, material="AISI 316 multistage centrifugal")
         self.add_equipment("-04", "Air compressor with receiver (duty + standby)", quantity=2, standby=1,
                            power=self.c("compressor_power").quantity, material="Oil-free")
@@ -208,7 +217,7 @@ class DissolvedAirFlotation(UnitProcess):
                                "flocculation tube", quantity=1, capacity=q_peak, power=dose * 3, material="PVDF / HDPE")
             self.add_power("In-line chemical conditioning", dose * 3, dose * 2)
         if self.packaged:
-            self.notes.append(f"{n} packaged steel DAF unit(s).")
+            self.notes.append(self.tn("{n} packaged steel DAF unit(s).", "{n} packaged steel DAF unit(s).", n))
 
     def cost(self) -> None:
         n = self.trains

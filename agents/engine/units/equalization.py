@@ -18,6 +18,7 @@ from __future__ import annotations
 import math
 
 from ..criteria import Criterion
+from ..i18n import mark
 from ..quantities import Q_, Quantity
 from ..stream import WATER_DENSITY, Stream
 from .base import UnitProcess, register
@@ -31,8 +32,8 @@ def pump_power(unit: UnitProcess, symbol: str, what: str, flow: Quantity, head: 
                efficiency: Criterion) -> Quantity:
     """Absorbed power P = ρ·g·Q·H / η of pumps moving ``flow`` against ``head``."""
     h = head.quantity if isinstance(head, Criterion) else head
-    h_input = head if isinstance(head, Criterion) else (head, "calculated", "total dynamic head")
-    return unit.calc(symbol, f"{what}: absorbed power", f"{symbol} = ρ · g · Q · H / η",
+    h_input = head if isinstance(head, Criterion) else (head, "calculated", mark("total dynamic head"))
+    return unit.calc(symbol, unit.t("{what}: absorbed power", what=unit.t(what)), f"{symbol} = ρ · g · Q · H / η",
                      {"ρ": (WATER_DENSITY, "physical constant", "water density"), "g": (GRAVITY, "physical constant"),
                       "Q": (flow, "calculated", "pumped flow"), "H": h_input, "η": efficiency},
                      WATER_DENSITY * GRAVITY * flow * h / efficiency.m, unit="kW")
@@ -56,8 +57,8 @@ class Equalization(UnitProcess):
         volume = self.calc("V", "Equalization volume", "V = max(V_f, V_l)",
                            {"V_f": (v_flow, "calculated"), "V_l": (v_load, "calculated")}, max(v_flow, v_load), unit="m**3")
         if v_load > v_flow:
-            self.notes.append(f"Volume set by the {t_min.quantity.to('h').magnitude:g} h minimum retention for load "
-                              "damping, not by the flow pattern.")
+            self.note("Volume set by the {t:g} h minimum retention for load damping, not by the flow pattern.",
+                      t=t_min.quantity.to('h').magnitude)
         self.add_sizing("volume", "Total equalization volume", volume)
         retention = self.calc("t_r", "Retention time at average flow", "t_r = V / Q",
                               {"V": (volume, "calculated"), "Q": (q, "design", "average flow")}, volume / q, unit="h")
@@ -76,16 +77,19 @@ class Equalization(UnitProcess):
             diameter = self.calc("D_t", "Diameter of each circular steel tank", "D_t = √(4·A/π)",
                                  {"A": (area, "calculated")}, (4 * area / math.pi) ** 0.5, unit="m")
             self.add_sizing("diameter", "Tank diameter", diameter)
-            tank_text = f"Circular steel equalization tank, Ø {diameter.magnitude:.1f} m × {depth.quantity.magnitude:g} m SWD"
-            material = "Glass-fused-to-steel or epoxy-coated bolted steel"
-            self.notes.append(f"Factory-made steel tank(s): {v_each.magnitude:.0f} m3 each is within the "
-                              f"{self.c('steel_tank_max_volume').quantity.magnitude:g} m3 standard range.")
+            tank_text = self.t("Circular steel equalization tank, Ø {d:.1f} m × {h:g} m SWD",
+                               d=diameter.magnitude, h=depth.quantity.magnitude)
+            material = mark("Glass-fused-to-steel or epoxy-coated bolted steel")
+            self.notes.append(self.tn("Factory-made steel tank(s): {v:.0f} m3 each is within the {v_max:g} m3 standard range.",
+                                      "Factory-made steel tank(s): {v:.0f} m3 each is within the {v_max:g} m3 standard range.",
+                                      n, v=v_each.magnitude, v_max=self.c('steel_tank_max_volume').quantity.magnitude))
         else:
             side = self.calc("B", "Side of each square concrete tank", "B = √A", {"A": (area, "calculated")},
                              area**0.5, unit="m")
             self.add_sizing("side", "Tank side (square plan)", side)
-            tank_text = f"Reinforced-concrete equalization tank, {side.magnitude:.1f} × {side.magnitude:.1f} m × {depth.quantity.magnitude:g} m SWD"
-            material = "Reinforced concrete"
+            tank_text = self.t("Reinforced-concrete equalization tank, {b:.1f} × {b:.1f} m × {h:g} m SWD",
+                               b=side.magnitude, h=depth.quantity.magnitude)
+            material = mark("Reinforced concrete")
         self.add_equipment("-01", tank_text, quantity=n, capacity=v_each, material=material)
 
         self._mixing_and_aeration(volume, n, depth.quantity)
@@ -99,19 +103,18 @@ class Equalization(UnitProcess):
         return "sinusoidal" if self.ctx.sector == "municipal" else "shifts"
 
     def _theoretical_volume(self, q: Quantity, pf: float) -> Quantity:
-        pf_q = (Q_(pf, ""), "design", "peak factor of the inflow")
+        pf_q = (Q_(pf, ""), "design", mark("peak factor of the inflow"))
         if self._pattern() == "sinusoidal":
             amplitude = min(max(pf - 1.0, 0.0), 1.0)
             if pf - 1.0 > 1.0:
-                self.ctx.warnings.append(
-                    f"{self.tag}: peak factor {pf:.2f} exceeds 2, more than a diurnal sine can carry; the volume covers "
-                    "a full-amplitude diurnal swing only (wet-weather storage needs its own study).")
-            self.notes.append("Inflow taken as a sinusoidal diurnal pattern of amplitude PF − 1 around the average.")
+                self.warn("peak factor {pf:.2f} exceeds 2, more than a diurnal sine can carry; the volume covers "
+                          "a full-amplitude diurnal swing only (wet-weather storage needs its own study).", pf=pf)
+            self.note("Inflow taken as a sinusoidal diurnal pattern of amplitude PF − 1 around the average.")
             return self.calc("V_th", "Theoretical storage, sinusoidal diurnal inflow, constant outflow",
                              "V_th = Q · T · min(PF − 1, 1) / π",
                              {"Q": (q, "design", "average flow"), "T": (DAY, "definition", "cycle length"), "PF": pf_q},
                              q * DAY * amplitude / math.pi, unit="m**3")
-        self.notes.append(f"Inflow taken as production shifts: {24 / max(pf, 1.0):.1f} h a day at PF × average.")
+        self.note("Inflow taken as production shifts: {hours:.1f} h a day at PF × average.", hours=24 / max(pf, 1.0))
         return self.calc("V_th", "Theoretical storage, production-shift inflow, constant outflow",
                          "V_th = Q · T · (1 − 1/PF)",
                          {"Q": (q, "design", "average flow"), "T": (DAY, "definition", "cycle length"), "PF": pf_q},
@@ -134,7 +137,7 @@ class Equalization(UnitProcess):
                                 {"D": (depth, "design"), "h_d": self.c("diffuser_height")},
                                 depth - self.c("diffuser_height").quantity, unit="m")
         p_blower = blower_power(self, air, submergence, self.c("air_system_losses"), self.c("blower_efficiency"),
-                                "Equalization aeration")
+                                self.t("Equalization aeration"))
         self.add_equipment("-03", "Aeration blower (duty + standby) with coarse-bubble diffuser grid", quantity=2,
                            standby=1, capacity=air, power=p_blower, material="Cast iron blower, AISI 304 / ABS diffusers")
         self.add_power("Aeration blowers (one duty, continuous)", p_blower * 2, p_blower)
@@ -147,13 +150,13 @@ class Equalization(UnitProcess):
                             "Q": (q, "design", "average flow")}, q * pf_eq, unit="m**3/hour")
         duty = max(1, round(self.c("duty_pumps").m))
         q_each = self.add_sizing("pump_flow", "Capacity of each duty transfer pump", q_pump / duty, "m**3/hour")
-        p_each = pump_power(self, "P_p", "Transfer pump at its rated flow", q_each, self.c("pump_head"),
+        p_each = pump_power(self, "P_p", self.t("Transfer pump at its rated flow"), q_each, self.c("pump_head"),
                             self.c("pump_efficiency"))
-        p_avg = pump_power(self, "P_avg", "Transfer pumping at average flow", q, self.c("pump_head"),
+        p_avg = pump_power(self, "P_avg", self.t("Transfer pumping at average flow"), q, self.c("pump_head"),
                            self.c("pump_efficiency"))
         self.add_sizing("pump_power", "Absorbed power of each transfer pump", p_each)
-        self.add_equipment("-04", f"Transfer pump, {q_each.magnitude:.1f} m3/h at {self.c('pump_head').quantity.magnitude:g} m "
-                           "(variable speed)", quantity=duty + 1, standby=1, capacity=q_each, power=p_each,
+        self.add_equipment("-04", self.t("Transfer pump, {q:.1f} m3/h at {h:g} m (variable speed)", q=q_each.magnitude,
+                                         h=self.c('pump_head').quantity.magnitude), quantity=duty + 1, standby=1, capacity=q_each, power=p_each,
                            material="Cast iron, non-clog impeller")
         self.add_power("Transfer pumps", p_each * (duty + 1), p_avg)
         return pf_eq

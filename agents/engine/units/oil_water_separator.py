@@ -16,6 +16,7 @@ from __future__ import annotations
 import bisect
 
 from ..criteria import Criterion
+from ..i18n import mark
 from ..quantities import Q_, Quantity
 from ..stream import Stream
 from .base import UnitProcess, register
@@ -28,7 +29,7 @@ WATER_TABLE = (
     (20.0, 998.2, 1.002), (25.0, 997.0, 0.890), (30.0, 995.7, 0.798), (40.0, 992.2, 0.653),
     (50.0, 988.0, 0.547), (60.0, 983.2, 0.466), (70.0, 977.8, 0.404), (80.0, 971.8, 0.354),
 )
-WATER_TABLE_SOURCE = "Metcalf & Eddy, Wastewater Engineering, 5th ed. (2014), Appendix C, linear interpolation"
+WATER_TABLE_SOURCE = mark("Metcalf & Eddy, Wastewater Engineering, 5th ed. (2014), Appendix C, linear interpolation")
 
 # API 421 turbulence factor F_t against V_H/V_t (F = 1.2·F_t gives 1.28 … 1.74).
 TURBULENCE = ((3.0, 1.07), (6.0, 1.14), (10.0, 1.27), (15.0, 1.37), (20.0, 1.45))
@@ -54,8 +55,8 @@ def water_properties(unit: UnitProcess) -> tuple[Quantity, Quantity]:
     temp = unit.ctx.design_temperature
     t = float(temp.quantity.to("degC").magnitude)
     if not WATER_TABLE[0][0] <= t <= WATER_TABLE[-1][0]:
-        unit.ctx.warnings.append(f"{unit.tag}: design temperature {t:g} °C is outside the water property table "
-                                 f"({WATER_TABLE[0][0]:g}–{WATER_TABLE[-1][0]:g} °C); the nearest value is used.")
+        unit.warn("design temperature {t:g} °C is outside the water property table ({t_min:g}–{t_max:g} °C); "
+                  "the nearest value is used.", t=t, t_min=WATER_TABLE[0][0], t_max=WATER_TABLE[-1][0])
     rho = unit.calc("ρ_w", "Water density at the design temperature", "ρ_w = ρ(T)",
                     {"T": temp}, Q_(interpolate(WATER_TABLE, t, 1), "kg/m**3"), unit="kg/m**3",
                     note=WATER_TABLE_SOURCE)
@@ -68,7 +69,8 @@ def rise_velocity(unit: UnitProcess, symbol: str, diameter: Criterion, rho_w: Qu
     """Stokes rise velocity of an oil globule of the criterion's diameter."""
     sg = unit.c("oil_specific_gravity")
     rho_o = sg.m * REFERENCE_WATER_DENSITY
-    return unit.calc(symbol, f"Rise velocity of a {diameter.quantity.to('µm').magnitude:g} µm oil globule (Stokes)",
+    return unit.calc(symbol, unit.t("Rise velocity of a {d:g} µm oil globule (Stokes)",
+                                    d=diameter.quantity.to('µm').magnitude),
                      f"{symbol} = g · (ρ_w − SG_o·ρ_ref) · d² / (18 · µ)",
                      {"g": (GRAVITY, "physical constant"), "ρ_w": (rho_w, "calculated"), "SG_o": sg,
                       "ρ_ref": (REFERENCE_WATER_DENSITY, "definition of specific gravity"), "d": diameter,
@@ -101,9 +103,11 @@ class OilWaterSeparator(UnitProcess):
             return SEPARATOR_TYPES[choice]
         limit = self.c("cpi_max_flow")
         kind = "cpi" if q_peak <= limit.quantity else "api"
-        self.notes.append(("Packaged corrugated-plate interceptor" if kind == "cpi" else "API gravity separator")
-                          + f" chosen for a peak flow of {q_peak.to('m**3/hour').magnitude:.1f} m3/h "
-                            f"(packaged CPI units up to {limit.quantity.to('m**3/hour').magnitude:g} m3/h).")
+        message = (mark("Packaged corrugated-plate interceptor chosen for a peak flow of {q:.1f} m3/h "
+                        "(packaged CPI units up to {q_max:g} m3/h).") if kind == "cpi" else
+                   mark("API gravity separator chosen for a peak flow of {q:.1f} m3/h "
+                        "(packaged CPI units up to {q_max:g} m3/h)."))
+        self.note(message, q=q_peak.to('m**3/hour').magnitude, q_max=limit.quantity.to('m**3/hour').magnitude)
         return kind
 
     def _size_api(self, q_peak: Quantity, rho_w: Quantity, mu: Quantity) -> None:
@@ -135,7 +139,7 @@ class OilWaterSeparator(UnitProcess):
         factor = self.calc("F", "Turbulence and short-circuiting factor", "F = F_s · F_t(V_H,a / V_t)",
                            {"F_s": self.c("short_circuit_factor"),
                             "F_t": (Q_(f_t, ""), "API Publication 421 (1990), Ch. 4, turbulence factor table",
-                                    f"at V_H/V_t = {ratio:.2f}")},
+                                    self.t("at V_H/V_t = {ratio:.2f}", ratio=ratio))},
                            Q_(self.c("short_circuit_factor").m * f_t, ""))
         lw = self.c("min_length_width_ratio")
         length = self.calc("L", "Channel length", "L = max(F · (V_H,a / V_t) · d, r_LB · B)",
@@ -156,8 +160,9 @@ class OilWaterSeparator(UnitProcess):
         op = self.c("intermittent_fraction").m
         scraper, skimmer, sludge = (self.c("scraper_power").quantity, self.c("skimmer_power").quantity,
                                     self.c("sludge_pump_power").quantity)
-        self.add_equipment("-01", f"API separator channel {length.magnitude:.1f} × {width.magnitude:.2f} × "
-                           f"{depth.magnitude:.2f} m (L × B × d), with forebay and oil-retention baffle", quantity=n,
+        self.add_equipment("-01", self.t("API separator channel {l:.1f} × {b:.2f} × {d:.2f} m (L × B × d), with forebay "
+                                         "and oil-retention baffle", l=length.magnitude, b=width.magnitude,
+                                         d=depth.magnitude), quantity=n,
                            capacity=channel_volume, material="Reinforced concrete, covered")
         self.add_equipment("-02", "Chain-and-flight scraper", quantity=n, power=scraper, material="Non-metallic flights and chains")
         self.add_equipment("-03", "Rotating slotted-pipe oil skimmer with oil pump", quantity=n, power=skimmer,
@@ -178,13 +183,15 @@ class OilWaterSeparator(UnitProcess):
         q_unit = self.add_sizing("unit_flow", "Peak flow per CPI unit", q_peak / n, "m**3/hour")
         op = self.c("intermittent_fraction").m
         skimmer, sludge = self.c("skimmer_power").quantity, self.c("sludge_pump_power").quantity
-        self.add_equipment("-01", f"Packaged corrugated-plate interceptor, {q_unit.magnitude:.1f} m3/h, "
-                           f"{(area / n).magnitude:.0f} m2 projected plate area, oil weir and sludge hopper",
+        self.add_equipment("-01", self.t("Packaged corrugated-plate interceptor, {q:.1f} m3/h, {a:.0f} m2 projected "
+                                         "plate area, oil weir and sludge hopper", q=q_unit.magnitude,
+                                         a=(area / n).magnitude),
                            quantity=n, capacity=q_unit, material="Coated carbon steel, polypropylene plate packs")
         self.add_equipment("-02", "Skimmed-oil pump", quantity=n, power=skimmer, material="Cast iron, Viton seals")
         self.add_equipment("-03", "Oily sludge pump", quantity=n, power=sludge, material="Progressive cavity, NBR stator")
         self.add_power("Oil and sludge pumps (intermittent)", (skimmer + sludge) * n, (skimmer + sludge) * n * op)
-        self.notes.append(f"{n} packaged CPI unit(s); no flight scrapers (sludge hopper drawn off by pump).")
+        self.notes.append(self.tn("{n} packaged CPI unit(s); no flight scrapers (sludge hopper drawn off by pump).",
+                                  "{n} packaged CPI unit(s); no flight scrapers (sludge hopper drawn off by pump).", n))
 
     def _separate(self, influent: Stream) -> None:
         r_fog = self.c("fog_removal_api" if self.kind == "api" else "fog_removal_cpi")
@@ -211,10 +218,10 @@ class OilWaterSeparator(UnitProcess):
                     changes["bod"] = bod_in * (1 - self.removals["cod"])
                     self.removals["bod"] = self.removals["cod"]
         else:
-            self.ctx.warnings.append(f"{self.tag}: influent oil and grease (FOG) is not given; no oil removal is computed.")
+            self.warn("influent oil and grease (FOG) is not given; no oil removal is computed.")
 
         effluent, sludge = self.separate_solids(influent, self.c("tss_removal").m, self.c("sludge_solids").m,
-                                                effluent_changes=changes, name="Oily bottom sludge")
+                                                effluent_changes=changes, name=self.t("Oily bottom sludge"))
         if fog_in is None:
             return
         oil_mass = self.calc("M_o", "Free oil skimmed", "M_o = Q · (FOG_i − FOG_e)",
@@ -231,11 +238,11 @@ class OilWaterSeparator(UnitProcess):
         oil_quality = dict(effluent.quality)
         oil_quality["fog"] = (oil_mass / oil_flow).to("mg/L")
         self.effluent = effluent.derive(flow=effluent.flow - oil_flow)
-        self.add_side_stream(Stream(flow=oil_flow, quality=oil_quality, kind="oil", name="Skimmed oil"))
+        self.add_side_stream(Stream(flow=oil_flow, quality=oil_quality, kind="oil", name=self.t("Skimmed oil")))
         self.add_sizing("oil_recovered", "Free oil recovered", oil_mass)
         self.add_sizing("sludge_flow", "Oily bottom sludge", sludge.flow, "m**3/day")
-        self.notes.append(f"Skimmed oil {oil_flow.to('m**3/day').magnitude:.2f} m3/d ({f_oil.m:.0%} oil) to the slop-oil tank; "
-                          "emulsified and dissolved oil remain in the effluent.")
+        self.note("Skimmed oil {q:.2f} m3/d ({f:.0%} oil) to the slop-oil tank; emulsified and dissolved oil remain "
+                  "in the effluent.", q=oil_flow.to('m**3/day').magnitude, f=f_oil.m)
 
     def cost(self) -> None:
         if self.kind == "cpi":
