@@ -6,6 +6,7 @@ import pytest
 
 from agents.engine.calc import Sourced
 from agents.engine.costing import installed_cost
+from agents.engine.i18n import tr
 from agents.engine.quantities import Q_
 from agents.engine.units.activated_sludge import do_saturation, monod_effluent, sdnr_20, sdnr_recycle_correction
 
@@ -186,3 +187,29 @@ def test_installed_cost_never_falls_across_the_packaged_switch():
         if previous is not None:
             assert cost >= previous * 0.98, (300 * 1.05 ** i, previous, cost)
         previous = cost
+
+
+def test_a_spanish_design_writes_its_basins_notes_and_warnings_through_the_catalogue():
+    # An unreachable TN target designed in Spanish: the basin, the design summary and the recycle warning are
+    # the catalogue's texts, with the numbers written the Spanish way (decimal comma).
+    case = example_case(targets={"tn": "4 mg/L"})
+    case.context = {**AT_12_C, "language": "es"}
+    unit = case.run()
+    srt = unit.sizing["srt"].quantity.to("d").magnitude
+    summary = tr("es", "SRT {srt:.1f} d ({mode}), {temp:g} °C; complete-mix kinetics (M&E 5th ed. Example 8-3); "
+                       "MLE pre-anoxic zone with internal recycle {ir:.1f}.",
+                 srt=srt, mode=tr("es", "nitrifying"), temp=12.0, ir=4.0)
+    assert summary in unit.notes and "21,1" in summary and "4,0" in summary
+    basin = next(e for e in unit.equipment if e.tag == "AS-101-01")
+    assert basin.description == tr("es", "Aeration basin {length:.1f} × {width:.1f} m × {depth:.1f} m SWD "
+                                         "(+{freeboard:g} m freeboard)",
+                                   length=unit.sizing["basin_length"].quantity.magnitude,
+                                   width=unit.sizing["basin_width"].quantity.magnitude, depth=4.9, freeboard=0.5)
+    assert basin.material == tr("es", "reinforced concrete")
+    # The warning gives the recycle the target would need: IR = NOx/NO3_e − 1 − R from the IR record's inputs.
+    record = next(r for r in unit.log.records if r.id == "AS-101.IR")
+    inputs = {i.symbol: i.quantity for i in record.inputs}
+    needed = (inputs["NOx"] / inputs["NO3_e"]).to("").magnitude - 1.0 - inputs["R"].magnitude
+    warning = tr("es", "the TN target needs an internal recycle of {ir:.1f}, above the practical {ir_max:g}; MLE alone "
+                       "cannot reach it (consider 4-stage Bardenpho or external carbon).", ir=needed, ir_max=4.0)
+    assert f"AS-101: {warning}" in unit.ctx_for_test.warnings

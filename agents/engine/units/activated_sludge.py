@@ -27,6 +27,7 @@ from typing import Any
 
 from ..calc import Sourced
 from ..criteria import load_unit_data
+from ..i18n import mark
 from ..quantities import Q_, Quantity
 from ..stream import Stream
 from .base import UnitProcess, register
@@ -135,8 +136,9 @@ class SuspendedGrowth(UnitProcess):
                          {"T_design": Sourced(t.quantity, t.source)}, t.quantity, unit="degC")
 
     def _corrected(self, symbol: str, description: str, base: str, theta: str, temp_c: float) -> Quantity:
+        """``description`` is a message (``mark``-ed by the caller), translated by ``calc``."""
         k20, th = self.c(base), self.c(theta)
-        return self.calc(symbol, f"{description} at T", f"{symbol} = {base}·θ^(T − 20)",
+        return self.calc(symbol, description, f"{symbol} = {base}·θ^(T − 20)",
                          {base: k20, "θ": th, "T": (Q_(temp_c, "degC"), "design")},
                          k20.quantity * th.m ** (temp_c - 20.0))
 
@@ -188,10 +190,10 @@ class SuspendedGrowth(UnitProcess):
                                max(cod - bcod - nbpcod, Q_(0.0, "mg/L")), unit="mg/L")
         tkn = self._tkn(influent)
 
-        mu_h = self._corrected("µ_H", "Heterotroph maximum growth rate", "mu_max_h", "theta_mu_h", t)
-        b_h = self._corrected("b_H", "Heterotroph decay rate", "b_h", "theta_b_h", t)
-        mu_a = self._corrected("µ_AOB,max", "AOB maximum growth rate", "mu_max_aob", "theta_mu_aob", t)
-        b_a = self._corrected("b_AOB", "AOB decay rate", "b_aob", "theta_b_aob", t)
+        mu_h = self._corrected("µ_H", mark("Heterotroph maximum growth rate at T"), "mu_max_h", "theta_mu_h", t)
+        b_h = self._corrected("b_H", mark("Heterotroph decay rate at T"), "b_h", "theta_b_h", t)
+        mu_a = self._corrected("µ_AOB,max", mark("AOB maximum growth rate at T"), "mu_max_aob", "theta_mu_aob", t)
+        b_a = self._corrected("b_AOB", mark("AOB decay rate at T"), "b_aob", "theta_b_aob", t)
         do, ko, k_nh = self.c("do_aerobic"), self.c("ko_aob"), self.c("k_nh")
         y_h, fd, y_a, ks = self.c("y_h"), self.c("fd"), self.c("y_aob"), self.c("ks_h")
         f_n = self.c("biomass_n_content")
@@ -217,9 +219,9 @@ class SuspendedGrowth(UnitProcess):
                                mu_a * (ne / (k_nh.quantity + ne)).to("").magnitude * do_term - b_a, unit="1/day")
             sf = self.c("nitrification_safety_factor")
             if mu_aob.magnitude <= 1.0 / self.c("srt_max").quantity.to("day").magnitude / sf.m:
-                self.ctx.warnings.append(
-                    f"{self.tag}: nitrifiers cannot reach {ne.magnitude:g} mg/L NH4-N at {t:g} °C within an SRT of "
-                    f"{self.c('srt_max').quantity.magnitude:g} d; the SRT is capped there and nitrification is not assured.")
+                self.warn("nitrifiers cannot reach {ne:g} mg/L NH4-N at {t:g} °C within an SRT of {srt_max:g} d; "
+                          "the SRT is capped there and nitrification is not assured.",
+                          ne=ne.magnitude, t=t, srt_max=self.c("srt_max").quantity.magnitude)
                 srt = self.calc("SRT", "Design SRT (capped at the maximum)", "SRT = SRT_max",
                                 {"SRT_max": self.c("srt_max")}, self.c("srt_max").quantity, unit="day")
             else:
@@ -298,10 +300,10 @@ class SuspendedGrowth(UnitProcess):
                                 "b_AOB": (b_a, "calculated"), "SRT": (srt, "calculated")},
                                q * nox * y_a.m / decay_a, unit="kg/day")
         else:
-            self.notes.append("No nitrogen data in the influent: nitrification oxygen and alkalinity are not included.")
+            self.note("No nitrogen data in the influent: nitrification oxygen and alkalinity are not included.")
             if self.ctx.target("nh4_n") is not None or self.ctx.target("tn") is not None:
-                self.ctx.warnings.append(f"{self.tag}: a nitrogen target is set but the influent has no TN or NH4-N; "
-                                         "the nitrogen design cannot be checked.")
+                self.warn("a nitrogen target is set but the influent has no TN or NH4-N; "
+                          "the nitrogen design cannot be checked.")
 
         px_bio = self.calc("P_X,bio", "Biomass production (VSS)", "P_X,bio = P_X,H + P_X,nit",
                            {"P_X,H": (px_h, "calculated"), "P_X,nit": (px_nit, "calculated")}, px_h + px_nit,
@@ -352,11 +354,13 @@ class SuspendedGrowth(UnitProcess):
     # -- aeration ------------------------------------------------------------
 
     def _aeration(self, ro: Quantity, alpha: Any, depth: Quantity, temp_c: float,
-                  label: str = "process air", do_name: str = "do_aerobic") -> dict[str, Quantity]:
+                  label: str = mark("process air"), do_name: str = "do_aerobic") -> dict[str, Quantity]:
         """SOTR from AOTR (M&E 5th ed., Eq. 5-55 with the diffused-aeration C∞20), air flow and blower power.
 
-        ``alpha`` is a criterion or a ``(quantity, source)`` pair (the MBR computes it from its MLSS).
+        ``alpha`` is a criterion or a ``(quantity, source)`` pair (the MBR computes it from its MLSS);
+        ``label`` is a message naming the air (translated here).
         """
+        label = self.t(label)
         alpha_value = alpha.m if hasattr(alpha, "m") else float(alpha[0].to("").magnitude)
         beta, fouling = self.c("beta"), self.c("diffuser_fouling")
         theta, d_e, elev = self.c("theta_aeration"), self.c("depth_correction"), self.c("site_elevation")
@@ -383,7 +387,7 @@ class SuspendedGrowth(UnitProcess):
         driving = (beta.m * c_avg - do.quantity).to("mg/L")
         if driving.magnitude <= 0:
             raise ValueError(f"{self.tag}: the DO set point is above the oxygen saturation at the site")
-        sotr = self.calc("SOTR", f"Standard oxygen transfer rate ({label})",
+        sotr = self.calc("SOTR", self.t("Standard oxygen transfer rate ({label})", label=label),
                          "SOTR = AOTR/(α·F) · C∞,20/(β·C̄ − C_L) · θ^(20 − T)",
                          {"AOTR": (ro, "calculated"), "α": alpha, "F": fouling, "C∞,20": (c_inf_20, "calculated"),
                           "β": beta, "C̄": (c_avg, "calculated"), "C_L": do, "θ": theta,
@@ -392,12 +396,14 @@ class SuspendedGrowth(UnitProcess):
                          unit="kg/hour")
         sote = self.c("sote")
         o2_per_air = AIR_DENSITY_STD * O2_MASS_FRACTION
-        air = self.calc("Q_air", f"Average air flow at standard conditions ({label})", "Q_air = SOTR/(SOTE·ρ_air·w_O2)",
+        air = self.calc("Q_air", self.t("Average air flow at standard conditions ({label})", label=label),
+                        "Q_air = SOTR/(SOTE·ρ_air·w_O2)",
                         {"SOTR": (sotr, "calculated"), "SOTE": sote,
                          "ρ_air": (AIR_DENSITY_STD, "standard air, 20 °C and 1 atm"),
                          "w_O2": (Q_(O2_MASS_FRACTION, ""), "oxygen mass fraction of air")},
                         sotr / (sote.m * o2_per_air), unit="m**3/hour")
-        air_peak = self.calc("Q_air,peak", f"Design (peak) air flow ({label})", "Q_air,peak = PF_O2 · Q_air",
+        air_peak = self.calc("Q_air,peak", self.t("Design (peak) air flow ({label})", label=label),
+                             "Q_air,peak = PF_O2 · Q_air",
                              {"PF_O2": self.c("peak_oxygen_factor"), "Q_air": (air, "calculated")},
                              air * self.c("peak_oxygen_factor").m, unit="m**3/hour")
         return {"sotr": sotr, "air": air, "air_peak": air_peak, "submergence": submergence, "p_ratio": pb}
@@ -411,7 +417,7 @@ class SuspendedGrowth(UnitProcess):
                         {"q_mix": self.c("mixing_air"), "X": (basis, "calculated", "floor area or volume")},
                         self.c("mixing_air").quantity * basis, unit="m**3/hour")
         if mix > aer["air"]:
-            self.notes.append("Mixing, not the oxygen demand, sets the average air flow.")
+            self.note("Mixing, not the oxygen demand, sets the average air flow.")
         return {**aer, "air": max(aer["air"], mix), "air_peak": max(aer["air_peak"], mix)}
 
     def _blower_power(self, air: Quantity, submergence: Quantity, p_ratio: Quantity, symbol: str) -> Quantity:
@@ -435,7 +441,11 @@ class SuspendedGrowth(UnitProcess):
 
     def _add_blowers(self, suffix: str, air_avg: Quantity, air_peak: Quantity, submergence: Quantity,
                      p_ratio: Quantity, description: str, key: str = "blower") -> tuple[int, Quantity]:
-        """Duty blowers plus one standby for the peak air flow; returns (duty count, capacity of each)."""
+        """Duty blowers plus one standby for the peak air flow; returns (duty count, capacity of each).
+
+        ``description`` is a message naming the blowers (translated here).
+        """
+        description = self.t(description)
         p_avg = self._blower_power(air_avg, submergence, p_ratio, f"P_{key}")
         p_peak = self._blower_power(air_peak, submergence, p_ratio, f"P_{key},peak")
         max_air = self.c("max_blower_air_flow").quantity
@@ -446,10 +456,12 @@ class SuspendedGrowth(UnitProcess):
                   Q_(duty, ""))
         each = (air_peak / duty).to("m**3/hour")
         power_each = (p_peak / duty).to("kW")
-        self.add_equipment(suffix, f"{description}, {each.magnitude:,.0f} Nm3/h each", quantity=duty + 1, standby=1,
+        self.add_equipment(suffix, self.t("{description}, {each:,.0f} Nm3/h each", description=description,
+                                          each=each.magnitude), quantity=duty + 1, standby=1,
                            capacity=each, power=power_each, material="cast iron / aluminium, acoustic enclosure")
         self.add_power(description, power_each * (duty + 1), p_avg)
-        self.add_sizing(f"{key}_power", f"{description}: power at average air flow", p_avg)
+        self.add_sizing(f"{key}_power", self.t("{description}: power at average air flow", description=description),
+                        p_avg)
         return duty, each
 
     # -- reactor, oxygen and alkalinity -----------------------------------------
@@ -506,7 +518,7 @@ class SuspendedGrowth(UnitProcess):
             alk_in = self.c("assumed_alkalinity").quantity
             alk_source = self.c("assumed_alkalinity").source
             if nox.magnitude > 0:
-                self.notes.append(f"Influent alkalinity not given; {alk_in.magnitude:g} mg/L as CaCO3 assumed.")
+                self.note("Influent alkalinity not given; {alk:g} mg/L as CaCO3 assumed.", alk=alk_in.magnitude)
         alk_left = self.calc("Alk_left", "Alkalinity left after nitrification and denitrification (as CaCO3)",
                              "Alk = Alk_in − 7.14·NOx + 3.57·NO3_removed",
                              {"Alk_in": (alk_in, alk_source), "NOx": (nox, "calculated"),
@@ -523,10 +535,10 @@ class SuspendedGrowth(UnitProcess):
                                  "w_NaOH": (Q_(0.5, ""), "data/chemicals.yaml (50 % solution)")},
                                 alk_dose * NAOH_PER_CACO3 / 0.5, unit="mg/L")
             chem = self.add_chemical("sodium_hydroxide", "Alkalinity for nitrification", product, q)
-            self._dosing_equipment(suffixes, chem.consumption, Q_(1.52, "kg/L"), "Caustic soda (50 %)")
+            self._dosing_equipment(suffixes, chem.consumption, Q_(1.52, "kg/L"), mark("Caustic soda (50 %)"))
             self._dosing = chem.consumption
-            self.notes.append("Alkalinity is dosed as caustic soda; hydrated lime or magnesium hydroxide slurry cost "
-                              "less per unit of alkalinity where their handling is acceptable.")
+            self.note("Alkalinity is dosed as caustic soda; hydrated lime or magnesium hydroxide slurry cost "
+                      "less per unit of alkalinity where their handling is acceptable.")
             if influent.get("tds") is not None:
                 self.generated["tds"] = (chem.consumption * 0.5 * TDS_PER_NAOH).to("kg/day")
         return alk_left + alk_dose
@@ -558,17 +570,17 @@ class SuspendedGrowth(UnitProcess):
             return None
         ir_max = self.c("ir_ratio_max")
         if allowed.magnitude <= 0:
-            self.ctx.warnings.append(f"{self.tag}: the TN target {target.magnitude:g} mg/L cannot be met with the effluent "
-                                     "ammonia, organic and particulate N alone; an MLE process is designed at its limit.")
+            self.warn("the TN target {target:g} mg/L cannot be met with the effluent ammonia, organic and particulate "
+                      "N alone; an MLE process is designed at its limit.", target=target.magnitude)
         ir_needed = (nox_total / allowed - 1.0 - ras).to("").magnitude if allowed.magnitude > 0 else math.inf
         ir = self.calc("IR", "Internal recycle ratio", "IR = min(NOx/NO3_e − 1 − R, IR_max)",
                        {"NOx": (nox_total, "calculated"), "NO3_e": (allowed, "calculated"), "R": (ras, "calculated"),
                         "IR_max": ir_max},
                        Q_(min(max(ir_needed, 0.0), ir_max.m), ""))
         if ir_needed > ir_max.m:
-            self.ctx.warnings.append(
-                f"{self.tag}: the TN target needs an internal recycle of {ir_needed:.1f}, above the practical "
-                f"{ir_max.m:g}; MLE alone cannot reach it (consider 4-stage Bardenpho or external carbon).")
+            self.warn("the TN target needs an internal recycle of {ir:.1f}, above the practical {ir_max:g}; "
+                      "MLE alone cannot reach it (consider 4-stage Bardenpho or external carbon).",
+                      ir=ir_needed, ir_max=ir_max.m)
         no3_e = self.calc("NO3_e", "Effluent nitrate-N of the MLE process", "NO3_e = NOx/(1 + IR + R)",
                           {"NOx": (nox_total, "calculated"), "IR": (ir, "calculated"), "R": (ras, "calculated")},
                           nox_total / (1.0 + ir.magnitude + ras.magnitude), unit="mg/L")
@@ -628,9 +640,9 @@ class SuspendedGrowth(UnitProcess):
                            {"V_anox": (v_anox, "calculated"), "SDNR": (sdnr_q, "calculated"), "X_b": (xb, "calculated")},
                            Q_(no_r, "kg/day"))
         if carbon_limited:
-            self.ctx.warnings.append(
-                f"{self.tag}: influent carbon limits denitrification ({no_r:,.0f} of {needed:,.0f} kg NO3-N/d); "
-                "effluent nitrate will be above the design value unless external carbon (methanol) is dosed.")
+            self.warn("influent carbon limits denitrification ({reduced:,.0f} of {needed:,.0f} kg NO3-N/d); "
+                      "effluent nitrate will be above the design value unless external carbon (methanol) is dosed.",
+                      reduced=no_r, needed=needed)
             no3_e = self.calc("NO3_e", "Effluent nitrate-N, carbon-limited", "NO3_e = NOx − NO_r/Q",
                               {"NOx": (nox_total, "calculated"), "NO_r": (no_r_q, "calculated"), "Q": (q, "influent")},
                               nox_total - no_r_q / q, unit="mg/L")
@@ -657,9 +669,11 @@ class SuspendedGrowth(UnitProcess):
         self.add_sizing("basin_length", "Basin length", length)
         self.add_sizing("basin_width", "Basin width", width)
         self.add_sizing("side_water_depth", "Side water depth", depth, "m")
-        material = "welded steel, coated" if self.packaged else "reinforced concrete"
-        self.add_equipment("-01", f"Aeration basin {length.magnitude:.1f} × {width.magnitude:.1f} m × "
-                           f"{depth.magnitude:.1f} m SWD (+{self.c('freeboard').quantity.magnitude:g} m freeboard)",
+        material = mark("welded steel, coated") if self.packaged else mark("reinforced concrete")
+        self.add_equipment("-01", self.t("Aeration basin {length:.1f} × {width:.1f} m × {depth:.1f} m SWD "
+                                         "(+{freeboard:g} m freeboard)",
+                                         length=length.magnitude, width=width.magnitude, depth=depth.magnitude,
+                                         freeboard=self.c("freeboard").quantity.magnitude),
                            quantity=n, capacity=(v_total / n).to("m**3"), material=material)
 
     def _anoxic_equipment(self, denit: dict[str, Any], q: Quantity, suffixes: tuple[str, str]) -> None:
@@ -674,7 +688,7 @@ class SuspendedGrowth(UnitProcess):
         ir = denit["ir"].magnitude
         self._ir_flow_each = None
         if ir <= 0:
-            self.notes.append("The return flow alone carries enough nitrate to the anoxic zone; no internal recycle.")
+            self.note("The return flow alone carries enough nitrate to the anoxic zone; no internal recycle.")
             return
         q_ir = self.calc("Q_IR", "Internal recycle flow", "Q_IR = IR·Q", {"IR": (denit["ir"], "calculated"),
                                                                           "Q": (q, "influent")}, q * ir, unit="m**3/hour")
@@ -689,17 +703,19 @@ class SuspendedGrowth(UnitProcess):
         self._ir_flow_each = (q_ir / n).to("L/s")
 
     def _dosing_equipment(self, suffixes: tuple[str, str], consumption: Quantity, density: Quantity, name: str) -> None:
+        """Metering pumps and storage of a liquid chemical; ``name`` is a message (translated here)."""
+        name = self.t(name)
         days = self.c("chemical_storage_days")
-        volume = self.calc("V_store", f"{name} storage volume", "V = M·t_storage/ρ",
+        volume = self.calc("V_store", self.t("{name} storage volume", name=name), "V = M·t_storage/ρ",
                            {"M": (consumption, "calculated"), "t_storage": days, "ρ": (density, "product density")},
                            consumption * days.quantity / density, unit="m**3")
         pump = (consumption / density).to("L/hour")
         # Metering pumps are sized at twice the average feed for turndown to the peak load.
-        self.add_equipment(suffixes[0], f"{name} dosing pump (diaphragm metering)", quantity=2, standby=1,
+        self.add_equipment(suffixes[0], self.t("{name} dosing pump (diaphragm metering)", name=name), quantity=2, standby=1,
                            capacity=pump * 2, power=Q_(0.37, "kW"), material="PVDF head")
-        self.add_equipment(suffixes[1], f"{name} storage tank", quantity=1,
+        self.add_equipment(suffixes[1], self.t("{name} storage tank", name=name), quantity=1,
                            capacity=volume, material="HDPE / carbon steel")
-        self.add_power(f"{name} dosing pumps", Q_(0.74, "kW"), Q_(0.37, "kW"))
+        self.add_power(self.t("{name} dosing pumps", name=name), Q_(0.74, "kW"), Q_(0.37, "kW"))
         self._dosing = consumption
 
     def _removals(self, influent: Stream) -> None:
@@ -769,7 +785,7 @@ class ActivatedSludge(SuspendedGrowth):
                                quantity=int(n_diff.magnitude), capacity=self.c("air_flow_per_diffuser").quantity,
                                material="EPDM membrane, PVC/stainless laterals")
             self._blowers = self._add_blowers("-03", aer["air"], aer["air_peak"], aer["submergence"], aer["p_ratio"],
-                                              "Aeration blower (multistage centrifugal)")
+                                              mark("Aeration blower (multistage centrifugal)"))
         else:
             p_avg = self._blower_power(aer["air"], aer["submergence"], aer["p_ratio"], "P_blower")
             p_peak = self._blower_power(aer["air_peak"], aer["submergence"], aer["p_ratio"], "P_blower,peak")
@@ -777,8 +793,8 @@ class ActivatedSludge(SuspendedGrowth):
                                capacity=aer["air_peak"], power=p_peak, material="cast iron")
             self.add_power("Package plant blowers", p_peak * 2, p_avg)
             self.add_sizing("blower_power", "Package plant blowers: power at average air flow", p_avg)
-            self.notes.append(f"Average flow {q.magnitude:,.0f} m3/d is below {self.c('packaged_below').quantity.magnitude:g} "
-                              "m3/d: a prefabricated package plant is used.")
+            self.note("Average flow {q:,.0f} m3/d is below {limit:g} m3/d: a prefabricated package plant is used.",
+                      q=q.magnitude, limit=self.c("packaged_below").quantity.magnitude)
         if denit:
             self._anoxic_equipment(denit, q, ("-04", "-05"))
 
@@ -796,15 +812,20 @@ class ActivatedSludge(SuspendedGrowth):
         self.effluent = influent.derive(**changes)
         self._removals(influent)
         if not bio.nitrifying and bio.nox.magnitude > 1.0:
-            self.notes.append(f"At an SRT of {bio.srt.magnitude:g} d and {t:g} °C the kinetics predict nitrification "
-                              f"({bio.nox.magnitude:.1f} mg/L NH4-N oxidised); its oxygen and alkalinity are provided for.")
+            self.note("At an SRT of {srt:g} d and {t:g} °C the kinetics predict nitrification ({nox:.1f} mg/L NH4-N "
+                      "oxidised); its oxygen and alkalinity are provided for.",
+                      srt=bio.srt.magnitude, t=t, nox=bio.nox.magnitude)
         self.ctx.shared.update({"mlss": mlss, "ras_ratio": ras, "ras_concentration": x_r.quantity,
                                 "biosolids": ratios})
         self.equipment.sort(key=lambda e: e.tag)
-        self.notes.append(
-            f"SRT {bio.srt.magnitude:.1f} d ({'nitrifying' if bio.nitrifying else 'BOD removal'}), "
-            f"{bio.temperature.magnitude:g} °C; complete-mix kinetics (M&E 5th ed. Example 8-3)"
-            + (f"; MLE pre-anoxic zone with internal recycle {denit['ir'].magnitude:.1f}" if denit else "") + ".")
+        mode = self.t("nitrifying") if bio.nitrifying else self.t("BOD removal")
+        if denit:
+            self.note("SRT {srt:.1f} d ({mode}), {temp:g} °C; complete-mix kinetics (M&E 5th ed. Example 8-3); "
+                      "MLE pre-anoxic zone with internal recycle {ir:.1f}.",
+                      srt=bio.srt.magnitude, mode=mode, temp=bio.temperature.magnitude, ir=denit["ir"].magnitude)
+        else:
+            self.note("SRT {srt:.1f} d ({mode}), {temp:g} °C; complete-mix kinetics (M&E 5th ed. Example 8-3).",
+                      srt=bio.srt.magnitude, mode=mode, temp=bio.temperature.magnitude)
 
     # -- parts of size() -----------------------------------------------------
 
@@ -841,8 +862,8 @@ class ActivatedSludge(SuspendedGrowth):
             tp_in = influent.get("tp")
             particulate = ratios["tp"] * tss_out
             if particulate > tp_in:
-                self.ctx.warnings.append(f"{self.tag}: influent phosphorus is below the biomass requirement "
-                                         f"({particulate.to('mg/L').magnitude:.1f} mg/L); phosphorus must be dosed.")
+                self.warn("influent phosphorus is below the biomass requirement ({p:.1f} mg/L); phosphorus must be dosed.",
+                          p=particulate.to("mg/L").magnitude)
             changes["tp"] = tp_in
         if influent.get("alkalinity") is not None or bio.nox.magnitude > 0:
             changes["alkalinity"] = alk_out
