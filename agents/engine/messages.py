@@ -19,7 +19,9 @@ compiled ``.mo``.
 from __future__ import annotations
 
 import ast
+import shutil
 import string
+import subprocess
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -228,6 +230,11 @@ def update(language: str, paths: Iterable[Path] | None = None, catalogue: Path |
                 entry.msgid_plural = message.msgid_plural
                 entry.msgstr_plural = {0: "", 1: ""}
             po.append(entry)
+        elif bool(entry.msgid_plural) != bool(message.msgid_plural):
+            # The code switched between t() and tn(): keep the singular translation as a start.
+            singular = entry.msgstr or (entry.msgstr_plural or {}).get(0, "")
+            entry.msgid_plural = message.msgid_plural
+            entry.msgstr, entry.msgstr_plural = ("", {0: singular, 1: ""}) if message.msgid_plural else (singular, {})
         entry.occurrences = message.occurrences[:3]
         if _placeholders(msgid) or (message.msgid_plural and _placeholders(message.msgid_plural)):
             if "python-brace-format" not in entry.flags:
@@ -238,8 +245,21 @@ def update(language: str, paths: Iterable[Path] | None = None, catalogue: Path |
     po.sort(key=lambda e: (e.occurrences[0] if e.occurrences else ("", ""), e.msgid))
     po.save(str(path))
     if compile_mo:
-        po.save_as_mofile(str(path.with_suffix(".mo")))
+        compile_catalogue(path)
     return po
+
+
+def compile_catalogue(path: Path) -> None:
+    """``engine.po`` → ``engine.mo``: with GNU msgfmt when installed (as Django's compilemessages, which
+    ``make`` runs, so both write the same file; it also checks the placeholders), else with polib."""
+    import polib
+
+    mo = Path(path).with_suffix(".mo")
+    msgfmt = shutil.which("msgfmt")
+    if msgfmt:
+        subprocess.run([msgfmt, "--check-format", "-o", str(mo), str(path)], check=True, capture_output=True)
+    else:
+        polib.pofile(str(path)).save_as_mofile(str(mo))
 
 
 def problems(language: str, paths: Iterable[Path] | None = None, catalogue: Path | None = None) -> list[str]:
@@ -258,6 +278,8 @@ def problems(language: str, paths: Iterable[Path] | None = None, catalogue: Path
             out.append(f"missing: {msgid!r} ({where})")
         elif entry.fuzzy:
             out.append(f"fuzzy: {msgid!r} ({where})")
+        elif bool(entry.msgid_plural) != bool(message.msgid_plural):
+            out.append(f"plural forms differ from the code's: {msgid!r} ({where})")
         elif entry.msgid_plural:
             forms = list(entry.msgstr_plural.values())
             if not forms or not all(forms):
