@@ -18,7 +18,9 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Callable
 from xml.sax.saxutils import escape
 
+from .i18n import local_number
 from .quantities import qjson, round_sig
+from .report import plant_words, raw_influent
 
 if TYPE_CHECKING:
     from .model import Design
@@ -46,7 +48,8 @@ TEXT = {
         "filtrate": "Filtrate", "residual": "to", "plant": "plant", "effluent_of": "{tag} effluent",
         "side_of": "{tag} {what}", "supernatant": "Supernatant", "centrate": "Centrate", "permeate": "Permeate",
         "scum": "Scum", "float": "Float", "water": "Water", "screenings": "Screenings", "grit": "Grit",
-        "landfill": "landfill",
+        "landfill": "landfill", "col_tss": "TSS mg/L", "col_bod": "BOD5 mg/L", "col_cod": "COD mg/L",
+        "col_tds": "TDS mg/L", "language": "en",
     },
     "es": {
         "title": "Diagrama de flujo de proceso", "influent": "Afluente", "treated": "Agua tratada",
@@ -58,7 +61,8 @@ TEXT = {
         "filtrate": "Filtrado", "residual": "a", "plant": "planta", "effluent_of": "Efluente {tag}",
         "side_of": "{What} {tag}", "supernatant": "Sobrenadante", "centrate": "Centrado", "permeate": "Permeado",
         "scum": "Espumas", "float": "Flotado", "water": "Agua", "screenings": "Residuos de cribado", "grit": "Arenas",
-        "landfill": "vertedero",
+        "landfill": "relleno sanitario", "col_tss": "SST mg/L", "col_bod": "DBO5 mg/L", "col_cod": "DQO mg/L",
+        "col_tds": "SDT mg/L", "language": "es",
     },
 }
 
@@ -340,11 +344,12 @@ def _wrap(text: str, width: int = 18, lines: int = 2) -> list[str]:
     return out
 
 
-def _fmt_number(value: float) -> str:
+def _fmt_number(value: float, language: str = "en") -> str:
+    """A number for the diagram: three significant digits, in the language's separators (1,420 / 1 420)."""
     if value == 0:
         return "0"
     v = round_sig(value, 3)
-    return f"{v:,.0f}" if abs(v) >= 100 else f"{v:,.3g}"
+    return local_number(f"{v:,.0f}" if abs(v) >= 100 else f"{v:,.3g}", language)
 
 
 class _Canvas:
@@ -416,10 +421,11 @@ def render_pfd_svg(design: "Design", language: str = "en") -> str:
 
     c = _Canvas()
     # Title
-    flow = design.influent.flow.m_as("m**3/day")
+    # The plant's design flow: the client's water (S1), not the first unit's feed with the returned filtrates.
+    flow = raw_influent(design).flow.m_as("m**3/day")
     c.text(24, 34, f"{t['title']}", size=17, anchor="start", weight="bold")
-    subtitle = (f"{design.ctx.sector}{' / ' + design.ctx.subsector if design.ctx.subsector else ''} · "
-                f"{design.ctx.destination} · {_fmt_number(flow)} m3/d").replace("_", " ")
+    sector, destination = plant_words(design, language)
+    subtitle = f"{sector} · {destination} · {_fmt_number(flow, language)} m3/d".replace("_", " ")
     c.text(24, 54, subtitle, size=11, anchor="start", colour=COLOURS["muted"])
     _legend(c, width - 24, 26, t)
 
@@ -566,8 +572,8 @@ def _stream_table(c: _Canvas, design: "Design", graph: dict[str, Any], t: dict[s
     """The stream table; returns its height."""
     names = {n["id"]: n for n in graph["nodes"]}
     columns = [(t["stream"], 58, "start"), (t["description"], 170, "start"), (t["from_to"], 220, "start"),
-               (t["flow"], 84, "end"), ("TSS mg/L", 78, "end"), ("BOD5 mg/L", 78, "end"), ("COD mg/L", 78, "end"),
-               ("TDS mg/L", 78, "end")]
+               (t["flow"], 84, "end"), (t["col_tss"], 78, "end"), (t["col_bod"], 78, "end"),
+               (t["col_cod"], 78, "end"), (t["col_tds"], 78, "end")]
     row_h = 17
     width = min(width, sum(w for _, w, _ in columns) + 12)
     c.add(f'<rect x="{x}" y="{y}" width="{width:.0f}" height="{row_h + 4}" fill="#f3f4f6"/>')
@@ -588,8 +594,9 @@ def _stream_table(c: _Canvas, design: "Design", graph: dict[str, Any], t: dict[s
         dst_label = names[dst]["name"] if dst.startswith("OUT-") else dst
         description = _describe(e, names, t)
         q = e["quality"]
-        cells = [e["id"], description, f"{src_label} → {dst_label}", _fmt_number(e["flow"]["value"])]
-        cells += [_fmt_number(q[p]["value"]) if p in q else "–" for p in ("tss", "bod", "cod", "tds")]
+        language = t.get("language", "en")
+        cells = [e["id"], description, f"{src_label} → {dst_label}", _fmt_number(e["flow"]["value"], language)]
+        cells += [_fmt_number(q[p]["value"], language) if p in q else "–" for p in ("tss", "bod", "cod", "tds")]
         for (tx, anchor), value, (_, w, _) in zip(col_x, cells, columns):
             limit = int(w / 6.2)
             text = value if len(value) <= limit else value[: limit - 1] + "…"

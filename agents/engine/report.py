@@ -14,8 +14,9 @@ from typing import TYPE_CHECKING, Any
 
 import pint
 
-from .costing import CostSummary, currency_data
-from .quantities import Q_, fmt, qjson, round_sig
+from .costing import CostSummary, _chemicals, currency_data
+from .i18n import local_number, local_quantity, mark, tr, trn
+from .quantities import Q_, qjson, round_sig
 from .stream import PARAMETERS, Stream
 
 if TYPE_CHECKING:
@@ -46,7 +47,7 @@ def design_to_json(design: "Design", currency: str | None = None) -> dict[str, A
         "influent": design.influent.to_json(),
         "effluent": design.effluent.to_json(),
         "process": _process_json(design),
-        "compliance": [_compliance_json(c) for c in design.compliance],
+        "compliance": [_compliance_json(c, design.ctx.language) for c in design.compliance],
         "balance": {k: round_sig(float(v), 4) for k, v in design.balance.items()},
         "sludge": _sludge_json(costs, rate, cur),
         "energy": _energy_json(design, costs, rate, cur),
@@ -148,10 +149,10 @@ def _unit_json(u: "UnitProcess", costs: dict[str, Any] | None, rate: float, cur:
     return data
 
 
-def _compliance_json(c: "ComplianceItem") -> dict[str, Any]:
+def _compliance_json(c: "ComplianceItem", language: str = "en") -> dict[str, Any]:
     return {
         "parameter": c.parameter,
-        "label": PARAMETERS[c.parameter][1] if c.parameter in PARAMETERS else c.parameter,
+        "label": _Text(language).label(c.parameter),
         "effluent": qjson(c.effluent),
         "limit": qjson(c.limit),
         "low": qjson(c.low) if c.low is not None else None,
@@ -223,43 +224,125 @@ def _alternative_json(a: "Alternative", rate: float, cur: str) -> dict[str, Any]
 # -- text -----------------------------------------------------------------------
 
 
+# Words the text report shows for keys of the design (stream and residual kinds, disposal routes,
+# cost categories): translated where they are shown.
+_WORDS = {
+    "water": mark("water"), "effluent": mark("effluent"), "sludge": mark("sludge"), "cake": mark("cake"),
+    "filtrate": mark("filtrate"), "centrate": mark("centrate"), "supernatant": mark("supernatant"),
+    "backwash": mark("backwash"), "concentrate": mark("concentrate"), "reject": mark("reject"), "oil": mark("oil"),
+    "scum": mark("scum"), "float": mark("float"), "permeate": mark("permeate"), "screenings": mark("screenings"),
+    "grit": mark("grit"), "spent cartridges": mark("spent cartridges"), "landfill": mark("landfill"),
+    "equipment": mark("equipment"), "civil": mark("civil"), "membranes": mark("membranes"), "media": mark("media"),
+    "installation": mark("installation"), "engineering": mark("engineering"), "contractor": mark("contractor"),
+    "contingency": mark("contingency"), "energy": mark("energy"), "chemicals": mark("chemicals"),
+    "labour": mark("labour"), "maintenance": mark("maintenance"), "replacement": mark("replacement"),
+}
+
+
+class _Text:
+    """The report's words and numbers in the design's language."""
+
+    def __init__(self, language: str):
+        self.language = language
+
+    def t(self, message: str, /, **params: Any) -> str:
+        return tr(self.language, message, **params)
+
+    def tn(self, singular: str, plural: str, n: int, /, **params: Any) -> str:
+        return trn(self.language, singular, plural, n, **params)
+
+    def q(self, q: pint.Quantity, unit: str | None = None) -> str:
+        return self.per_year(local_quantity(q, self.language, unit))
+
+    def n(self, text: str) -> str:
+        return self.per_year(local_number(text, self.language))
+
+    def per_year(self, text: str) -> str:
+        """``… USD/year`` with the year in the language (``USD/año``); other unit symbols stay as they are."""
+        return text if self.language == "en" else text.replace("/year", "/" + self.t("year"))
+
+    def word(self, key: str) -> str:
+        return self.t(_WORDS[key]) if key in _WORDS else key
+
+    def label(self, name: str) -> str:
+        if name not in PARAMETERS:
+            return name
+        return PARAMETERS[name][2] if self.language == "es" else PARAMETERS[name][1]
+
+    def m(self, q: pint.Quantity, rate: float, cur: str, per: str = "", digits: int = 0) -> str:
+        return self.n(_m(q, rate, cur, per, digits))
+
+
+def _capital(text: str) -> str:
+    return text[:1].upper() + text[1:]
+
+
+def plant_words(design: "Design", language: str) -> tuple[str, str]:
+    """The plant's sector (``industrial / brewery``) and destination as the report and the diagram name them.
+
+    English keeps the keys of the requirements (as the report always wrote them); other languages
+    take the bilingual names of the data files.
+    """
+    ctx = design.ctx
+    if language == "en":
+        return ctx.sector + (f" / {ctx.subsector}" if ctx.subsector else ""), ctx.destination
+    from .requirements import destinations_data, sectors_data
+
+    def name(entry: dict[str, Any] | None, fallback: str) -> str:
+        names = (entry or {}).get("name")
+        return names.get(language) or names.get("en", fallback) if isinstance(names, dict) else fallback
+
+    sector = sectors_data()["sectors"].get(ctx.sector, {})
+    text = name(sector, ctx.sector)
+    if ctx.subsector:
+        text += " / " + name(sector.get("subsectors", {}).get(ctx.subsector), ctx.subsector)
+    destination = name(destinations_data()["destinations"].get(ctx.destination), ctx.destination)
+    return text.lower(), destination[:1].lower() + destination[1:]
+
+
 def design_to_text(design: "Design", currency: str | None = None) -> str:
-    """A readable conceptual-design report."""
+    """A readable conceptual-design report, in the design's language."""
+    w = _Text(design.ctx.language)
     costs = design.costs
     cur = (currency or costs.currency).upper()
     rate = costs.rate(cur)
     out: list[str] = []
-    title = "H2O Allegiant — conceptual design"
+    title = w.t("H2O Allegiant — conceptual design")
     out += [title, "=" * len(title), ""]
-    out += _basis_section(design)
-    out += _section("Treatment train")
+    out += _basis_section(design, w)
+    out += _section(w.t("Treatment train"))
     main, sludge_line = design.units[:len(design.train)], design.units[len(design.train):]
-    out.append("  Water line:  " + " → ".join(f"{u.tag} {u.name}" for u in main))
+    water_word, sludge_word = w.t("Water line:"), w.t("Sludge line:")
+    width = max(len(water_word), len(sludge_word)) + 1
+    out.append(f"  {water_word:<{width}}" + " → ".join(f"{u.tag} {u.name}" for u in main))
     if sludge_line:
-        out.append("  Sludge line: " + " → ".join(f"{u.tag} {u.name}" for u in sludge_line))
+        out.append(f"  {sludge_word:<{width}}" + " → ".join(f"{u.tag} {u.name}" for u in sludge_line))
     if design.choice_reason:
-        out.append(f"  Why this train: {design.choice_reason}")
-    out += _units_section(design, rate, cur)
-    out += _equipment_section(design)
-    out += _compliance_section(design)
-    out += _sludge_energy_section(design, costs)
-    out += _costs_section(costs, rate, cur)
+        out.append("  " + w.t("Why this train: {reason}", reason=design.choice_reason))
+    out += _units_section(design, rate, cur, w)
+    out += _equipment_section(design, w)
+    out += _compliance_section(design, w)
+    out += _sludge_energy_section(design, costs, w)
+    out += _costs_section(costs, rate, cur, w)
     if design.alternatives:
-        out += _section("Alternatives compared")
+        out += _section(w.t("Alternatives compared"))
         for a in design.alternatives:
-            mark = "chosen" if a.chosen else ("meets targets" if a.meets_targets else "does not meet targets")
-            out.append(f"  {'*' if a.chosen else '-'} {a.name} ({mark}): LCOW {_m(a.lcow.to('USD/m**3'), rate, cur, '/m3', 3)}, "
-                       f"CAPEX {_m(a.capex.to('USD'), rate, cur)}, OPEX {_m(a.opex.to('USD/year'), rate, cur, '/year')}")
+            status = (w.t("chosen") if a.chosen else
+                      w.t("meets targets") if a.meets_targets else w.t("does not meet targets"))
+            out.append(f"  {'*' if a.chosen else '-'} " + w.t(
+                "{name} ({status}): LCOW {lcow}, CAPEX {capex}, OPEX {opex}", name=a.name, status=status,
+                lcow=w.m(a.lcow.to("USD/m**3"), rate, cur, "/m3", 3), capex=w.m(a.capex.to("USD"), rate, cur),
+                opex=w.m(a.opex.to("USD/year"), rate, cur, "/year")))
             if a.reason:
                 out.append(f"      {a.reason}")
     if design.warnings:
-        out += _section("Warnings")
-        out += [f"  ! {w}" for w in design.warnings]
+        out += _section(w.t("Warnings"))
+        out += [f"  ! {x}" for x in design.warnings]
     if design.defaults_used:
-        out += _section("Defaults used (not given by the client)")
-        out += [f"  {k}: {v}" for k, v in design.defaults_used.items()]
-    out += ["", f"Every number above has a calculation record ({len(design.log.records)} records): "
-                "see the JSON output (--format json), key \"calculations\"."]
+        out += _section(w.t("Defaults used (not given by the client)"))
+        out += [f"  {k if w.language == 'en' else w.label(k)}: {v}" for k, v in design.defaults_used.items()]
+    out += ["", w.t("Every number above has a calculation record ({n} records): see the JSON output (--format json), "
+                    "key \"calculations\".", n=len(design.log.records))]
     return "\n".join(out) + "\n"
 
 
@@ -272,13 +355,10 @@ def _m(q: pint.Quantity, rate: float, cur: str, per: str = "", digits: int = 0) 
     return f"{value:,.{digits}f} {cur}{per}"
 
 
-def _label(name: str) -> str:
-    return PARAMETERS[name][1] if name in PARAMETERS else name
-
-
-def _quality_line(stream: Stream) -> str:
-    parts = [f"{_label(p)} {fmt(stream.quality[p])}" for p in KEY_PARAMETERS if p in stream.quality]
-    return ", ".join(parts) or "no quality data"
+def _quality_line(stream: Stream, w: "_Text | None" = None) -> str:
+    w = w or _Text("en")
+    parts = [f"{w.label(p)} {w.q(stream.quality[p])}" for p in KEY_PARAMETERS if p in stream.quality]
+    return ", ".join(parts) or w.t("no quality data")
 
 
 def raw_influent(design: "Design") -> Stream:
@@ -287,143 +367,187 @@ def raw_influent(design: "Design") -> Stream:
     return raw if isinstance(raw, Stream) else design.influent
 
 
-def _basis_section(design: "Design") -> list[str]:
+def _basis_section(design: "Design", w: "_Text | None" = None) -> list[str]:
+    w = w or _Text(design.ctx.language)
     ctx = design.ctx
     raw = raw_influent(design)
-    out = ["Design basis", "------------"]
-    sector = ctx.sector + (f" / {ctx.subsector}" if ctx.subsector else "")
-    out.append(f"  Sector: {sector}    Destination: {ctx.destination}")
-    out.append(f"  Flow: {fmt(raw.flow, 'm3/d')} average, {fmt(raw.peak_flow, 'm3/d')} peak "
-               f"(peak factor {raw.peak_factor:.2g})")
-    out.append(f"  Influent: {_quality_line(raw)}")
+    heading = w.t("Design basis")
+    out = [heading, "-" * len(heading)]
+    sector, destination = plant_words(design, w.language)
+    out.append("  " + w.t("Sector: {sector}    Destination: {destination}", sector=sector, destination=destination))
+    out.append("  " + w.t("Flow: {average} average, {peak} peak (peak factor {factor:.2g})",
+                          average=w.q(raw.flow, "m3/d"), peak=w.q(raw.peak_flow, "m3/d"), factor=raw.peak_factor))
+    out.append("  " + w.t("Influent: {quality}", quality=_quality_line(raw, w)))
     ids = set(design.extra.get("recycle", {}).get("returned_streams", []))
     returned = [s for s in design.streams if s.id in ids]
     if returned:
-        names = ", ".join(f"{s.id} {s.kind} from {s.source}" for s in returned)
-        out.append(f"  Returned to the head of the plant: {fmt(design.influent.flow - raw.flow, 'm3/d')} ({names}); "
-                   f"the first unit treats {fmt(design.influent.flow, 'm3/d')}: {_quality_line(design.influent)}")
+        names = ", ".join(w.t("{id} {kind} from {source}", id=s.id, kind=w.word(s.kind), source=s.source)
+                          for s in returned)
+        out.append("  " + w.t("Returned to the head of the plant: {flow} ({streams}); the first unit treats {head}: "
+                              "{quality}", flow=w.q(design.influent.flow - raw.flow, "m3/d"), streams=names,
+                              head=w.q(design.influent.flow, "m3/d"), quality=_quality_line(design.influent, w)))
     if ctx.targets:
-        out.append("  Targets: " + ", ".join(_target_text(k, v, design.extra.get("targets", {}).get(k))
-                                           for k, v in ctx.targets.items()))
-    out.append(f"  Site elevation: {fmt(ctx.site_elevation.quantity, 'm')} above sea level ({ctx.site_elevation.source})")
-    out.append(f"  Economics: electricity {fmt(ctx.electricity_price.quantity, 'USD/kWh')}, "
-               f"operator {fmt(ctx.labour_cost.quantity, 'USD/year')}, "
-               f"sludge disposal {fmt(ctx.sludge_disposal_price.quantity, 'USD/t')}, discount rate "
-               f"{ctx.discount_rate.quantity.m_as('dimensionless'):.1%}, life {ctx.plant_life.quantity.m_as('year'):g} years")
+        out.append("  " + w.t("Targets: {targets}", targets=", ".join(
+            _target_text(k, v, design.extra.get("targets", {}).get(k), w) for k, v in ctx.targets.items())))
+    out.append("  " + w.t("Site elevation: {elevation} above sea level ({source})",
+                          elevation=w.q(ctx.site_elevation.quantity, "m"), source=w.t(ctx.site_elevation.source)))
+    out.append("  " + w.t("Economics: electricity {electricity}, operator {operator}, sludge disposal {sludge}, "
+                          "discount rate {rate:.1%}, life {life:g} years",
+                          electricity=w.q(ctx.electricity_price.quantity, "USD/kWh"),
+                          operator=w.q(ctx.labour_cost.quantity, "USD/year"),
+                          sludge=w.q(ctx.sludge_disposal_price.quantity, "USD/t"),
+                          rate=ctx.discount_rate.quantity.m_as("dimensionless"),
+                          life=ctx.plant_life.quantity.m_as("year")))
     return out
 
 
-def _target_text(name: str, limit: Any, target: Any) -> str:
+def _target_text(name: str, limit: Any, target: Any, w: "_Text | None" = None) -> str:
+    w = w or _Text("en")
     low, high = getattr(target, "min", None), getattr(target, "max", None)
     if low is not None and high is not None:
-        return f"{_label(name)} {fmt(low)} – {fmt(high)}"
+        return f"{w.label(name)} {w.q(low)} – {w.q(high)}"
     if low is not None:
-        return f"{_label(name)} ≥ {fmt(low)}"
-    return f"{_label(name)} ≤ {fmt(limit)}"
+        return f"{w.label(name)} ≥ {w.q(low)}"
+    return f"{w.label(name)} ≤ {w.q(limit)}"
 
 
-def _units_section(design: "Design", rate: float, cur: str) -> list[str]:
-    out = _section("Units")
+def _units_section(design: "Design", rate: float, cur: str, w: "_Text | None" = None) -> list[str]:
+    w = w or _Text(design.ctx.language)
+    out = _section(w.t("Units"))
     for u in design.units:
         head = f"{u.tag}  {u.name}"
         extras = []
         if u.trains > 1:
-            extras.append(f"{u.trains} trains")
+            extras.append(w.t("{n} trains", n=u.trains))
         if u.packaged:
-            extras.append("packaged unit")
+            extras.append(w.t("packaged unit"))
         out.append("  " + head + (f"  ({', '.join(extras)})" if extras else ""))
         for value in u.sizing.values():
-            out.append(f"      {value.description}: {fmt(value.quantity)}")
+            out.append(f"      {value.description}: {w.q(value.quantity)}")
         if u.power:
-            out.append(f"      Power: {fmt(u.installed_power, 'kW')} installed, {fmt(u.consumed_power, 'kW')} consumed")
+            out.append("      " + w.t("Power: {installed} installed, {consumed} consumed",
+                                      installed=w.q(u.installed_power, "kW"), consumed=w.q(u.consumed_power, "kW")))
         for c in u.chemicals:
-            out.append(f"      {c.purpose}: {c.key.replace('_', ' ')} {fmt(c.dose, 'mg/L')} → {fmt(c.consumption, 'kg/d')}")
+            out.append(f"      {c.purpose}: {_chemical_name(c.key, w.language)} {w.q(c.dose, 'mg/L')} → "
+                       f"{w.q(c.consumption, 'kg/d')}")
         for s in u.side_streams:
-            out.append(f"      {s.kind.capitalize()}: {fmt(s.flow, 'm3/d')}" + (f", TSS {fmt(s.quality['tss'])}" if "tss" in s.quality else ""))
+            tss = w.t(", {tss} {value}", tss=w.label("tss"), value=w.q(s.quality["tss"])) if "tss" in s.quality else ""
+            out.append(f"      {_capital(w.word(s.kind))}: {w.q(s.flow, 'm3/d')}" + tss)
         for r in u.residuals:
-            out.append(f"      {r['kind'].capitalize()}: {fmt(r['volume'], 'm3/d')} ({fmt(r['mass'], 'kg/d')}) to {r['disposal']}")
+            out.append("      " + w.t("{kind}: {volume} ({mass}) to {disposal}", kind=_capital(w.word(r["kind"])),
+                                      volume=w.q(r["volume"], "m3/d"), mass=w.q(r["mass"], "kg/d"),
+                                      disposal=w.word(r["disposal"])))
         if u.effluent is not None:
-            out.append(f"      Effluent: {fmt(u.effluent.flow, 'm3/d')}; {_quality_line(u.effluent)}")
+            out.append("      " + w.t("Effluent: {flow}; {quality}", flow=w.q(u.effluent.flow, "m3/d"),
+                                      quality=_quality_line(u.effluent, w)))
         if u.tag in design.costs.units:
             uc = design.costs.units[u.tag]
-            out.append(f"      Cost: purchased {_m(uc.purchased_total, rate, cur)}, installed {_m(uc.installed, rate, cur)}, "
-                       f"OPEX {_m(uc.opex_total, rate, cur, '/year')}")
+            out.append("      " + w.t("Cost: purchased {purchased}, installed {installed}, OPEX {opex}",
+                                      purchased=w.m(uc.purchased_total, rate, cur), installed=w.m(uc.installed, rate, cur),
+                                      opex=w.m(uc.opex_total, rate, cur, "/year")))
         for note in u.notes:
-            out.append(f"      Note: {note}")
+            out.append("      " + w.t("Note: {note}", note=note))
     return out
 
 
-def _equipment_section(design: "Design") -> list[str]:
-    out = _section("Equipment list")
-    out.append(f"  {'Tag':<12} {'Qty':>10}  {'Description':<58} {'Capacity':>16} {'Power':>10}")
+def _chemical_name(key: str, language: str) -> str:
+    """A chemical's name: its key in English (as the report always wrote it), the data file's name otherwise."""
+    if language != "en":
+        names = (_chemicals()["chemicals"].get(key) or {}).get("name")
+        if isinstance(names, dict) and names.get(language):
+            return names[language][:1].lower() + names[language][1:]
+    return key.replace("_", " ")
+
+
+def _equipment_section(design: "Design", w: "_Text | None" = None) -> list[str]:
+    w = w or _Text(design.ctx.language)
+    out = _section(w.t("Equipment list"))
+    out.append(f"  {w.t('Tag'):<12} {w.t('Qty'):>10}  {w.t('Description'):<58} {w.t('Capacity'):>16} "
+               f"{w.t('Power'):>10}")
     for u in design.units:
         for e in u.equipment:
-            qty = f"{e.quantity}" + (f" ({e.standby} sb)" if e.standby else "")  # sb: installed standby
-            cap = fmt(e.capacity) if e.capacity is not None else ""
-            power = fmt(e.power, "kW") if e.power is not None else ""
+            # sb: installed standby
+            qty = f"{e.quantity}" + (" " + w.t("({n} sb)", n=e.standby) if e.standby else "")
+            cap = w.q(e.capacity) if e.capacity is not None else ""
+            power = w.q(e.power, "kW") if e.power is not None else ""
             desc = e.description if len(e.description) <= 58 else e.description[:57] + "…"
             out.append(f"  {e.tag:<12} {qty:>10}  {desc:<58} {cap:>16} {power:>10}")
     return out
 
 
-def _compliance_section(design: "Design") -> list[str]:
-    out = _section("Treated water and compliance")
-    out.append(f"  Effluent: {fmt(design.effluent.flow, 'm3/d')}; {_quality_line(design.effluent)}")
+def _compliance_section(design: "Design", w: "_Text | None" = None) -> list[str]:
+    w = w or _Text(design.ctx.language)
+    out = _section(w.t("Treated water and compliance"))
+    out.append("  " + w.t("Effluent: {flow}; {quality}", flow=w.q(design.effluent.flow, "m3/d"),
+                          quality=_quality_line(design.effluent, w)))
     if not design.compliance:
-        out.append("  No targets were set.")
+        out.append("  " + w.t("No targets were set."))
         return out
-    out.append(f"  {'Parameter':<24} {'Effluent':>14} {'Limit':>16} {'Met':>4} {'Margin':>8}")
+    out.append(f"  {w.t('Parameter'):<24} {w.t('Effluent'):>14} {w.t('Limit'):>16} {w.t('Met'):>4} "
+               f"{w.t('Margin'):>8}")
     for c in design.compliance:
         if c.kind == "range" and c.low is not None:
-            limit = f"{fmt(c.low)} – {fmt(c.limit)}"
+            limit = f"{w.q(c.low)} – {w.q(c.limit)}"
         else:
-            limit = ("≥ " if c.kind == "min" else "≤ ") + fmt(c.limit)
-        out.append(f"  {_label(c.parameter):<24} {fmt(c.effluent):>14} {limit:>16} {'yes' if c.met else 'NO':>4} "
-                   f"{c.margin:>+8.0%}")
+            limit = ("≥ " if c.kind == "min" else "≤ ") + w.q(c.limit)
+        met = w.t("yes") if c.met else w.t("NO")
+        out.append(f"  {w.label(c.parameter):<24} {w.q(c.effluent):>14} {limit:>16} {met:>4} "
+                   f"{w.n(format(c.margin, '>+8.0%'))}")
     met = sum(1 for c in design.compliance if c.met)
-    out.append(f"  {met} of {len(design.compliance)} targets met.")
+    out.append("  " + w.t("{met} of {total} targets met.", met=met, total=len(design.compliance)))
     return out
 
 
-def _sludge_energy_section(design: "Design", costs: CostSummary) -> list[str]:
-    out = _section("Sludge, residuals and energy")
+def _sludge_energy_section(design: "Design", costs: CostSummary, w: "_Text | None" = None) -> list[str]:
+    w = w or _Text(design.ctx.language)
+    out = _section(w.t("Sludge, residuals and energy"))
     if costs.sludge:
         for r in costs.sludge:
-            out.append(f"  {r['unit']}: {r['description']}, {r['wet_mass']:,.0f} kg/d wet "
-                       f"({r['wet_tonnes_per_year']:,.0f} t/year)")
+            out.append(f"  {r['unit']}: " + w.t("{description}, {wet:,.0f} kg/d wet ({tonnes:,.0f} t/year)",
+                                                 description=r["description"], wet=r["wet_mass"],
+                                                 tonnes=r["wet_tonnes_per_year"]))
     else:
-        out.append("  No sludge or residuals leave the plant.")
+        out.append("  " + w.t("No sludge or residuals leave the plant."))
     installed = sum((u.installed_power for u in design.units), Q_(0.0, "kW"))
-    out.append(f"  Power: {fmt(installed, 'kW')} installed, {fmt(costs.energy['consumed_power'], 'kW')} average; "
-               f"{fmt(costs.energy['annual'], 'kWh/year')}, {fmt(costs.energy['specific'], 'kWh/m3')}")
+    out.append("  " + w.t("Power: {installed} installed, {average} average; {annual}, {specific}",
+                          installed=w.q(installed, "kW"), average=w.q(costs.energy["consumed_power"], "kW"),
+                          annual=w.q(costs.energy["annual"], "kWh/year"), specific=w.q(costs.energy["specific"], "kWh/m3")))
     return out
 
 
-def _costs_section(costs: CostSummary, rate: float, cur: str) -> list[str]:
+def _costs_section(costs: CostSummary, rate: float, cur: str, w: "_Text | None" = None) -> list[str]:
+    w = w or _Text("en")
     data = currency_data()
-    out = _section(f"Costs ({cur} of {costs.cost_year})")
+    out = _section(w.t("Costs ({currency} of {year})", currency=cur, year=str(costs.cost_year)))
     if cur != "USD":
-        out.append(f"  Converted from USD at {rate:,.4g} {cur}/USD "
-                   f"({data['rate_date'] if cur not in costs.overridden_rates() else 'rate given by the caller'}).")
-    out.append(f"  CAPEX {_m(costs.capex_total, rate, cur)}  — AACE Class {costs.aace_class} estimate, "
-               f"{costs.accuracy_low:+.0%} / {costs.accuracy_high:+.0%}: "
-               f"{_m(costs.range_low, rate, cur)} to {_m(costs.range_high, rate, cur)}")
+        when = data["rate_date"] if cur not in costs.overridden_rates() else w.t("rate given by the caller")
+        out.append("  " + w.t("Converted from USD at {rate:,.4g} {currency}/USD ({when}).", rate=rate, currency=cur,
+                              when=when))
+    out.append("  " + w.t("CAPEX {capex}  — AACE Class {cls} estimate, {low:+.0%} / {high:+.0%}: {bottom} to {top}",
+                          capex=w.m(costs.capex_total, rate, cur), cls=str(costs.aace_class), low=costs.accuracy_low,
+                          high=costs.accuracy_high, bottom=w.m(costs.range_low, rate, cur),
+                          top=w.m(costs.range_high, rate, cur)))
+    # Category names wider than the English column (13 characters) widen it.
+    width = max([14] + [len(w.word(k)) + 1 for k in (*costs.capex_by_category, *costs.opex_by_category)])
     for key, q in costs.capex_by_category.items():
         if q.magnitude:
-            out.append(f"      {key.capitalize():<14} {_m(q, rate, cur):>22}")
-    out.append("    By unit:")
+            out.append(f"      {_capital(w.word(key)):<{width}} {w.m(q, rate, cur):>22}")
+    out.append("    " + w.t("By unit:"))
     for tag, q in costs.capex_by_unit.items():
-        out.append(f"      {tag:<14} {_m(q, rate, cur):>22}")
-    out.append(f"  OPEX {_m(costs.opex_total, rate, cur, '/year')}")
+        out.append(f"      {tag:<{width}} {w.m(q, rate, cur):>22}")
+    out.append("  " + w.t("OPEX {opex}", opex=w.m(costs.opex_total, rate, cur, "/year")))
     for key, q in costs.opex_by_category.items():
         if q.magnitude:
-            out.append(f"      {key.capitalize():<14} {_m(q, rate, cur, '/year'):>27}")
-    out.append(f"      ({costs.operators:g} operator{'' if costs.operators == 1 else 's'})")
-    out.append(f"  LCOW {_m(costs.lcow, rate, cur, '/m3', 3)}  (CRF {costs.crf:.4f}/year at "
-               f"{costs.discount_rate:.1%} over {costs.plant_life.m_as('year'):g} years, "
-               f"{fmt(costs.annual_volume, 'm3/year')} treated)")
+            out.append(f"      {_capital(w.word(key)):<{width}} {w.m(q, rate, cur, '/year'):>27}")
+    operators = costs.operators
+    out.append("      (" + (w.t("{n:g} operator", n=operators) if operators == 1
+                            else w.t("{n:g} operators", n=operators)) + ")")
+    out.append("  " + w.t("LCOW {lcow}  (CRF {crf:.4f}/year at {rate:.1%} over {life:g} years, {volume} treated)",
+                          lcow=w.m(costs.lcow, rate, cur, "/m3", 3), crf=costs.crf, rate=costs.discount_rate,
+                          life=costs.plant_life.m_as("year"), volume=w.q(costs.annual_volume, "m3/year")))
     for c in costs.cross_checks:
-        verdict = {True: "agrees", False: "DISAGREES", None: "not comparable (extrapolated)"}[c["agrees"]]
-        out.append(f"  Cross-check {c['unit']}: cost curve {_m(c['curve'], rate, cur)} vs historical prices "
-                   f"{_m(c['historical'], rate, cur)} ({c['ratio']:.2g}×, {verdict})")
+        verdict = {True: w.t("agrees"), False: w.t("DISAGREES"), None: w.t("not comparable (extrapolated)")}[c["agrees"]]
+        out.append("  " + w.t("Cross-check {unit}: cost curve {curve} vs historical prices {historical} ({ratio:.2g}×, "
+                              "{verdict})", unit=c["unit"], curve=w.m(c["curve"], rate, cur),
+                              historical=w.m(c["historical"], rate, cur), ratio=c["ratio"], verdict=verdict))
     return out

@@ -38,7 +38,8 @@ from pydantic import (
 
 from .calc import Sourced
 from .criteria import check_overrides, load_data
-from .quantities import Q_, Quantity, QuantityError, fmt, parse_quantity, qjson
+from .i18n import LANGUAGES, SOURCE_LANGUAGE, mark, tr, trn
+from .quantities import Q_, Quantity, QuantityError, parse_quantity, qjson
 from .stream import PARAMETERS, parameter_unit
 
 WATER_SOURCES = ("surface_water", "groundwater", "brackish_groundwater", "seawater")
@@ -79,16 +80,61 @@ ZERO_LIMIT_PARAMETERS = ("coliforms",)
 _CURRENCY_CODE = re.compile(r"\b(?!USD\b)[A-Z]{3}\b")
 
 
-class RequirementsError(ValueError):
-    """Everything wrong with a set of requirements, each problem in plain words."""
+class Problem(str):
+    """One problem in plain words: the English text, and the message and parameters to say it in another language.
 
-    def __init__(self, problems: list[str]):
-        self.problems = list(dict.fromkeys(problems))  # each problem once, in order
+    ``Problem(mark("{name}: must not be negative (got {value})"), name=..., value=q)`` is the English
+    text (a ``str``); :meth:`said` is the same problem in the language of the requirements.
+    """
+
+    message: str
+    params: dict[str, Any]
+
+    def __new__(cls, message: str, /, **params: Any) -> "Problem":
+        self = super().__new__(cls, tr(SOURCE_LANGUAGE, message, **params))
+        self.message, self.params = message, params
+        return self
+
+    def said(self, language: str) -> str:
+        params = {k: v.said(language) if isinstance(v, Problem) else v for k, v in self.params.items()}
+        return tr(language, self.message, **params)
+
+
+def _said(problem: Any, language: str) -> str:
+    return problem.said(language) if isinstance(problem, Problem) else str(problem)
+
+
+class _Problems(ValueError):
+    """Several problems of one field, raised from a validator (pydantic keeps the exception)."""
+
+    def __init__(self, problems: list[Any]):
+        self.problems = list(problems)
+        super().__init__("\n".join(map(str, self.problems)))
+
+
+def _language_of(data: Any) -> str:
+    """The language the requirements ask for (English when it is missing or not one we write)."""
+    if isinstance(data, (str, bytes, bytearray)):
+        try:
+            data = json.loads(data)
+        except (ValueError, TypeError):
+            return SOURCE_LANGUAGE
+    language = data.get("language") if isinstance(data, dict) else getattr(data, "language", None)
+    return language if isinstance(language, str) and language in LANGUAGES else SOURCE_LANGUAGE
+
+
+class RequirementsError(ValueError):
+    """Everything wrong with a set of requirements, each problem in plain words (in the requirements' language)."""
+
+    def __init__(self, problems: list[str], language: str = SOURCE_LANGUAGE):
+        self._raw = list(dict.fromkeys(problems))  # each problem once, in order
+        self.language = language if language in LANGUAGES else SOURCE_LANGUAGE
+        self.problems = [_said(p, self.language) for p in self._raw]
         super().__init__(self.__str__())
 
     def __str__(self) -> str:
         n = len(self.problems)
-        head = "The requirements have a problem:" if n == 1 else f"The requirements have {n} problems:"
+        head = trn(self.language, "The requirements have a problem:", "The requirements have {n} problems:", n)
         return head + "".join(f"\n- {p}" for p in self.problems)
 
 
@@ -164,13 +210,14 @@ def _parse(raw: Any, unit: str | None, name: str) -> Quantity:
     turned into plain words.
     """
     if _unsafe(raw):
-        raise QuantityError(f"{name}: cannot read {_short(raw)} as a number with a unit")
+        raise QuantityError(Problem(mark("{name}: cannot read {value} as a number with a unit"), name=name, value=_short(raw)))
     try:
         return parse_quantity(raw, unit, name=name)
     except QuantityError:
         raise
     except Exception as exc:
-        raise QuantityError(f"{name}: cannot read {_short(raw)} as a number with a unit ({type(exc).__name__})") from None
+        raise QuantityError(Problem(mark("{name}: cannot read {value} as a number with a unit ({error})"), name=name,
+                                    value=_short(raw), error=type(exc).__name__)) from None
 
 
 def parse_parameter(parameter: str, raw: Any, *, name: str) -> Quantity:
@@ -194,9 +241,15 @@ def parse_parameter(parameter: str, raw: Any, *, name: str) -> Quantity:
     q = _parse(value, None if unit == "dimensionless" else unit, name)
     if unit == "dimensionless":
         if not q.dimensionless:
-            raise QuantityError(f"{name}: {parameter} is a plain number, got {_short(raw)}")
+            raise QuantityError(Problem(mark("{name}: {parameter} is a plain number, got {value}"), name=name,
+                                        parameter=parameter, value=_short(raw)))
         return Q_(float(q.to("dimensionless").magnitude), "dimensionless")
     return q.to(unit)
+
+
+def _problem_of(exc: BaseException) -> Any:
+    """The problem an exception carries (a :class:`Problem` when we raised it, else its text)."""
+    return exc.args[0] if len(exc.args) == 1 and isinstance(exc.args[0], Problem) else str(exc)
 
 
 def _check_value(parameter: str, q: Quantity, name: str, *, limit: bool) -> str | None:
@@ -204,20 +257,21 @@ def _check_value(parameter: str, q: Quantity, name: str, *, limit: bool) -> str 
     m = float(q.magnitude)
     if parameter == "ph":
         if not 0.0 <= m <= 14.0:
-            return f"{name}: pH must be between 0 and 14 (got {m:g})"
+            return Problem(mark("{name}: pH must be between 0 and 14 (got {value:g})"), name=name, value=m)
         return None
     if parameter == "temperature":
         c = float(q.to("degC").magnitude)
         if not 0.0 <= c <= 100.0:
-            return f"{name}: a water temperature must be between 0 and 100 °C (got {fmt(q.to('degC'))})"
+            return Problem(mark("{name}: a water temperature must be between 0 and 100 °C (got {value})"), name=name,
+                           value=q.to("degC"))
         return None
     if m < 0:
-        return f"{name}: must not be negative (got {fmt(q)})"
+        return Problem(mark("{name}: must not be negative (got {value})"), name=name, value=q)
     if parameter_unit(parameter) == "mg/L" and m > MAX_CONCENTRATION_MG_L:
-        return f"{name}: {fmt(q)} is more than half the water's own mass; not a water to treat"
+        return Problem(mark("{name}: {value} is more than half the water's own mass; not a water to treat"), name=name, value=q)
     if limit and m == 0 and parameter not in ZERO_LIMIT_PARAMETERS:
-        return (f"{name}: a limit of zero cannot be met or measured; give the detection limit or the "
-                f"lowest value you need instead")
+        return Problem(mark("{name}: a limit of zero cannot be met or measured; give the detection limit or the "
+                            "lowest value you need instead"), name=name)
     return None
 
 
@@ -225,7 +279,8 @@ def _parse_positive(raw: Any, unit: str, name: str, *, allow_zero: bool = False)
     q = _parse(raw, unit, name)
     m = float(q.magnitude)
     if m < 0 or (m == 0 and not allow_zero):
-        raise QuantityError(f"{name}: must be {'zero or more' if allow_zero else 'greater than zero'} (got {_short(raw)})")
+        raise QuantityError(Problem(mark("{name}: must be {what} (got {value})"), name=name, value=_short(raw),
+                                    what=Problem(mark("zero or more") if allow_zero else mark("greater than zero"))))
     return q
 
 
@@ -238,14 +293,15 @@ MAX_CONCENTRATION_MG_L = 5.0e5
 def _plant_flow(raw: Any, name: str) -> Quantity:
     q = _parse_positive(raw, "m3/d", name).to("m**3/day")
     if q.magnitude > MAX_FLOW_M3_D:
-        raise QuantityError(f"{name}: {fmt(q, 'm3/d')} is more than any treatment plant handles "
-                            f"(the largest treat a few million m3/d)")
+        raise QuantityError(Problem(mark("{name}: {flow} is more than any treatment plant handles "
+                                         "(the largest treat a few million m3/d)"), name=name, flow=q))
     return q
 
 
 def _money(raw: Any, unit: str, name: str) -> Quantity:
     if isinstance(raw, str) and _CURRENCY_CODE.search(raw):
-        raise QuantityError(f"{name}: give prices in USD (got {_short(raw)}); the report converts to other currencies")
+        raise QuantityError(Problem(mark("{name}: give prices in USD (got {value}); the report converts to other "
+                                         "currencies"), name=name, value=_short(raw)))
     return _parse_positive(raw, unit, name).to(unit)
 
 
@@ -296,14 +352,15 @@ class Flow(_Model):
         if v is None:
             return None
         if isinstance(v, bool) or not isinstance(v, (int, float, str)):
-            raise ValueError(f"flow.peak_factor: must be a number such as 1.8 (got {_short(v)})")
+            raise ValueError(Problem(mark("flow.peak_factor: must be a number such as 1.8 (got {value})"), value=_short(v)))
         try:
             f = float(v)
         except ValueError:
-            raise ValueError(f"flow.peak_factor: must be a number such as 1.8 (got {_short(v)})") from None
+            raise ValueError(Problem(mark("flow.peak_factor: must be a number such as 1.8 (got {value})"),
+                                     value=_short(v))) from None
         if not math.isfinite(f) or not 1.0 <= f <= 10.0:
-            raise ValueError(f"flow.peak_factor: must be between 1 and 10 (got {_short(v)}); "
-                             f"the peak flow cannot be smaller than the average")
+            raise ValueError(Problem(mark("flow.peak_factor: must be between 1 and 10 (got {value}); "
+                                          "the peak flow cannot be smaller than the average"), value=_short(v)))
         return f
 
     @model_validator(mode="after")
@@ -311,14 +368,14 @@ class Flow(_Model):
         if self.peak is not None:
             ratio = float((self.peak / self.average).to("dimensionless").magnitude)
             if ratio < 1.0 - 1e-9:
-                raise ValueError(f"flow.peak: the peak flow ({fmt(self.peak, 'm3/d')}) is smaller than the "
-                                 f"average ({fmt(self.average, 'm3/d')})")
+                raise ValueError(Problem(mark("flow.peak: the peak flow ({peak}) is smaller than the average ({average})"),
+                                         peak=self.peak, average=self.average))
             if ratio > 10.0:
-                raise ValueError(f"flow.peak: the peak flow is {ratio:.1f} times the average; more than 10 "
-                                 f"times is not a plausible design peak")
+                raise ValueError(Problem(mark("flow.peak: the peak flow is {ratio:.1f} times the average; more than 10 "
+                                              "times is not a plausible design peak"), ratio=ratio))
             if self.peak_factor is not None and abs(ratio - self.peak_factor) > 0.01 * self.peak_factor:
-                raise ValueError(f"flow: peak ({fmt(self.peak, 'm3/d')}) and peak_factor ({self.peak_factor:g}) "
-                                 f"disagree; give one of them")
+                raise ValueError(Problem(mark("flow: peak ({peak}) and peak_factor ({factor:g}) disagree; give one of them"),
+                                         peak=self.peak, factor=self.peak_factor))
         return self
 
 
@@ -344,15 +401,16 @@ class Destination(_Model):
             return None
         q = _parse_positive(v, "bar", "destination.boiler_pressure").to("bar")
         if q.magnitude > 250:
-            raise QuantityError(f"destination.boiler_pressure: {fmt(q)} is beyond any drum boiler (250 bar at most)")
+            raise QuantityError(Problem(mark("destination.boiler_pressure: {value} is beyond any drum boiler (250 bar at most)"),
+                                        value=q))
         return q
 
     @model_validator(mode="after")
     def _options_fit(self) -> "Destination":
         if self.boiler_pressure is not None and self.type != "boiler_feed":
-            raise ValueError("destination.boiler_pressure: only applies to the boiler_feed destination")
+            raise ValueError(Problem(mark("destination.boiler_pressure: only applies to the boiler_feed destination")))
         if self.sensitive_area and self.type != "surface_water":
-            raise ValueError("destination.sensitive_area: only applies to the surface_water destination")
+            raise ValueError(Problem(mark("destination.sensitive_area: only applies to the surface_water destination")))
         return self
 
 
@@ -373,12 +431,13 @@ class Location(_Model):
         if v is None:
             return None
         if not isinstance(v, str):
-            raise ValueError(f"location.country: must be a two-letter country code such as \"ES\" (got {_short(v)})")
+            raise ValueError(Problem(mark("location.country: must be a two-letter country code such as \"ES\" (got {value})"),
+                                     value=_short(v)))
         code = v.strip().upper()
         known = locations_data()["countries"]
         if code not in known:
-            raise ValueError(f"location.country: unknown country {v!r} (known: {', '.join(sorted(known))}; "
-                             f"leave it out for generic defaults)")
+            raise ValueError(Problem(mark("location.country: unknown country {value} (known: {known}; "
+                                          "leave it out for generic defaults)"), value=repr(v), known=", ".join(sorted(known))))
         return code
 
     @field_validator("electricity_price", mode="before")
@@ -403,8 +462,8 @@ class Location(_Model):
             return None
         q = _parse(v, "degC", "location.temperature").to("degC")
         if not 0.0 <= q.magnitude <= 45.0:
-            raise QuantityError(f"location.temperature: the design water temperature must be between 0 and 45 °C "
-                                f"(got {fmt(q)})")
+            raise QuantityError(Problem(mark("location.temperature: the design water temperature must be between 0 and "
+                                             "45 °C (got {value})"), value=q))
         return q
 
 
@@ -416,7 +475,8 @@ class Location(_Model):
         q = _parse(v, "m", "location.elevation").to("m")
         # The Dead Sea shore (−430 m) to the highest cities with treatment plants (El Alto, about 4,150 m).
         if not -450.0 <= q.magnitude <= 5000.0:
-            raise QuantityError(f"location.elevation: the site elevation must be between −450 and 5,000 m (got {fmt(q)})")
+            raise QuantityError(Problem(mark("location.elevation: the site elevation must be between −450 and 5,000 m "
+                                             "(got {value})"), value=q))
         return q
 
 
@@ -435,13 +495,14 @@ class Economics(_Model):
             return None
         q = _parse(v, None, "economics.discount_rate")
         if not q.dimensionless:
-            raise QuantityError(f"economics.discount_rate: must be a fraction or a percentage such as 0.08 or \"8 %\" "
-                                f"(got {_short(v)})")
+            raise QuantityError(Problem(mark("economics.discount_rate: must be a fraction or a percentage such as 0.08 or "
+                                             "\"8 %\" (got {value})"), value=_short(v)))
         r = float(q.to("dimensionless").magnitude)
         if r >= 1.0:
-            raise QuantityError(f"economics.discount_rate: {_short(v)} is {r:.0%}; write 0.08 or \"8 %\" for eight per cent")
+            raise QuantityError(Problem(mark("economics.discount_rate: {value} is {rate:.0%}; write 0.08 or \"8 %\" for "
+                                             "eight per cent"), value=_short(v), rate=r))
         if r < 0:
-            raise QuantityError(f"economics.discount_rate: must not be negative (got {_short(v)})")
+            raise QuantityError(Problem(mark("economics.discount_rate: must not be negative (got {value})"), value=_short(v)))
         return Q_(r, "dimensionless")
 
     @field_validator("plant_life", mode="before")
@@ -451,7 +512,8 @@ class Economics(_Model):
             return None
         q = _parse(v, "year", "economics.plant_life").to("year")
         if not 1.0 <= q.magnitude <= 100.0:
-            raise QuantityError(f"economics.plant_life: must be between 1 and 100 years (got {_short(v)})")
+            raise QuantityError(Problem(mark("economics.plant_life: must be between 1 and 100 years (got {value})"),
+                                        value=_short(v)))
         return q
 
     @field_validator("currency", mode="before")
@@ -460,12 +522,14 @@ class Economics(_Model):
         if v is None:
             return None
         if not isinstance(v, str) or not re.fullmatch(r"[A-Za-z]{3}", v.strip()):
-            raise ValueError(f"economics.currency: must be a three-letter ISO 4217 code such as \"EUR\" (got {_short(v)})")
+            raise ValueError(Problem(mark("economics.currency: must be a three-letter ISO 4217 code such as \"EUR\" "
+                                          "(got {value})"), value=_short(v)))
         code = v.strip().upper()
         known = _known_currencies()
         if known is not None and code not in known and code not in (info.data.get("exchange_rates") or {}):
-            raise ValueError(f"economics.currency: no exchange rate for {code} (known: {', '.join(sorted(known))}); "
-                             f"add it under economics.exchange_rates as {code} per USD")
+            raise ValueError(Problem(mark("economics.currency: no exchange rate for {code} (known: {known}); "
+                                          "add it under economics.exchange_rates as {code} per USD"), code=code,
+                                     known=", ".join(sorted(known))))
         return code
 
     @field_validator("exchange_rates", mode="before")
@@ -478,15 +542,16 @@ class Economics(_Model):
         problems, rates = [], {}
         for code, rate in v.items():
             if not isinstance(code, str) or not re.fullmatch(r"[A-Za-z]{3}", code.strip()):
-                problems.append(f"economics.exchange_rates: {_short(code)} is not a three-letter currency code")
+                problems.append(Problem(mark("economics.exchange_rates: {code} is not a three-letter currency code"),
+                                        code=_short(code)))
                 continue
             if isinstance(rate, bool) or not isinstance(rate, (int, float)) or not math.isfinite(rate) or rate <= 0:
-                problems.append(f"economics.exchange_rates.{code}: must be a positive number of {code.upper()} per USD "
-                                f"(got {_short(rate)})")
+                problems.append(Problem(mark("economics.exchange_rates.{code}: must be a positive number of {upper} per USD "
+                                             "(got {value})"), code=code, upper=code.upper(), value=_short(rate)))
                 continue
             rates[code.strip().upper()] = float(rate)
         if problems:
-            raise ValueError("\n".join(problems))
+            raise _Problems(problems)
         return rates
 
 
@@ -522,21 +587,21 @@ class Requirements(_Model):
         try:
             super().__init__(**data)
         except ValidationError as exc:
-            raise RequirementsError(plain_problems(exc)) from None
+            raise RequirementsError(plain_problems(exc), _language_of(data)) from None
 
     @classmethod
     def model_validate(cls, obj: Any, *args: Any, **kwargs: Any) -> "Requirements":
         try:
             return super().model_validate(obj, *args, **kwargs)
         except ValidationError as exc:
-            raise RequirementsError(plain_problems(exc)) from None
+            raise RequirementsError(plain_problems(exc), _language_of(obj)) from None
 
     @classmethod
     def model_validate_json(cls, json_data: Any, *args: Any, **kwargs: Any) -> "Requirements":
         try:
             return super().model_validate_json(json_data, *args, **kwargs)
         except ValidationError as exc:
-            raise RequirementsError(plain_problems(exc)) from None
+            raise RequirementsError(plain_problems(exc), _language_of(json_data)) from None
 
     # -- fields ------------------------------------------------------------
 
@@ -548,10 +613,11 @@ class Requirements(_Model):
             return v if isinstance(v, str) or v is None else None  # the sector's own error says enough
         known = sectors_data()["sectors"][sector]["subsectors"]
         if v is None:
-            raise ValueError(f"subsector: is required for the {sector} sector (one of: {', '.join(known)})")
+            raise ValueError(Problem(mark("subsector: is required for the {sector} sector (one of: {known})"), sector=sector,
+                                     known=", ".join(known)))
         if not isinstance(v, str) or v.strip().lower() not in known:
-            raise ValueError(f"subsector: unknown subsector {_short(v)} for the {sector} sector "
-                             f"(one of: {', '.join(known)})")
+            raise ValueError(Problem(mark("subsector: unknown subsector {value} for the {sector} sector (one of: {known})"),
+                                     value=_short(v), sector=sector, known=", ".join(known)))
         return v.strip().lower()
 
     @field_validator("water_source", mode="before")
@@ -560,17 +626,20 @@ class Requirements(_Model):
         if v is not None:
             key = re.sub(r"[^0-9a-z]+", "_", str(v).strip().lower()).strip("_") if isinstance(v, str) else None
             if key not in WATER_SOURCES:
-                raise ValueError(f"water_source: unknown water source {_short(v)} (one of: {', '.join(WATER_SOURCES)})")
+                raise ValueError(Problem(mark("water_source: unknown water source {value} (one of: {known})"), value=_short(v),
+                                         known=", ".join(WATER_SOURCES)))
             v = key
         sector, subsector = info.data.get("sector"), info.data.get("subsector")
         if sector is None or subsector is None:
             return v
         spec = sectors_data()["sectors"][sector]["subsectors"][subsector]
         if v is None and spec.get("requires_water_source"):
-            raise ValueError(f"water_source: is required for {sector} {subsector.replace('_', ' ')} — which water is "
-                             f"treated? (one of: {', '.join(WATER_SOURCES)})")
+            raise ValueError(Problem(mark("water_source: is required for {sector} {subsector} — which water is treated? "
+                                          "(one of: {known})"), sector=sector, subsector=subsector.replace("_", " "),
+                                     known=", ".join(WATER_SOURCES)))
         if v is not None and sector == "municipal" and subsector == "wastewater":
-            raise ValueError("water_source: municipal wastewater is not a raw water source; leave water_source out")
+            raise ValueError(Problem(mark("water_source: municipal wastewater is not a raw water source; leave "
+                                          "water_source out")))
         return v
 
     @field_validator("influent", mode="before")
@@ -582,17 +651,18 @@ class Requirements(_Model):
         for key, raw in v.items():
             name = normalise_parameter(key) if isinstance(key, str) else None
             if name is None:
-                problems.append(f"influent.{key}: unknown water-quality parameter (known: {', '.join(PARAMETERS)})")
+                problems.append(Problem(mark("{path}: unknown water-quality parameter (known: {known})"), path=f"influent.{key}",
+                                        known=", ".join(PARAMETERS)))
                 continue
             if name in quality:
-                problems.append(f"influent.{key}: {name} is given twice")
+                problems.append(Problem(mark("{path}: {name} is given twice"), path=f"influent.{key}", name=name))
                 continue
             if raw is None:
                 continue
             try:
                 q = parse_parameter(name, raw, name=f"influent.{key}")
             except QuantityError as exc:
-                problems.append(str(exc))
+                problems.append(_problem_of(exc))
                 continue
             problem = _check_value(name, q, f"influent.{key}", limit=False)
             if problem:
@@ -600,7 +670,7 @@ class Requirements(_Model):
                 continue
             quality[name] = q
         if problems:
-            raise ValueError("\n".join(problems))
+            raise _Problems(problems)
         return quality
 
     @field_validator("flow", mode="before")
@@ -626,10 +696,11 @@ class Requirements(_Model):
             name = normalise_parameter(key) if isinstance(key, str) else None
             path = f"targets.{key}"
             if name is None:
-                problems.append(f"{path}: unknown water-quality parameter (known: {', '.join(PARAMETERS)})")
+                problems.append(Problem(mark("{path}: unknown water-quality parameter (known: {known})"), path=path,
+                                        known=", ".join(PARAMETERS)))
                 continue
             if name in limits:
-                problems.append(f"{path}: {name} is given twice")
+                problems.append(Problem(mark("{path}: {name} is given twice"), path=path, name=name))
                 continue
             if raw is None:
                 limits[name] = None  # removes the destination's default limit
@@ -637,20 +708,21 @@ class Requirements(_Model):
             try:
                 low, high = _limit_parts(name, raw, path)
             except QuantityError as exc:
-                problems.append(str(exc))
+                problems.append(_problem_of(exc))
                 continue
             found = [p for p in (_check_value(name, q, path, limit=True) for q in (low, high) if q is not None) if p]
             if low is not None and name not in MIN_LIMIT_PARAMETERS:
-                found.append(f"{path}: a minimum only makes sense for {', '.join(MIN_LIMIT_PARAMETERS)}; "
-                             f"give {name} as a maximum")
+                found.append(Problem(mark("{path}: a minimum only makes sense for {known}; give {name} as a maximum"),
+                                     path=path, known=", ".join(MIN_LIMIT_PARAMETERS), name=name))
             if low is not None and high is not None and float(low.magnitude) > float(high.to(low.units).magnitude):
-                found.append(f"{path}: the minimum ({fmt(low)}) is above the maximum ({fmt(high)})")
+                found.append(Problem(mark("{path}: the minimum ({low}) is above the maximum ({high})"), path=path, low=low,
+                                     high=high))
             if found:
                 problems.extend(found)
                 continue
             limits[name] = {"min": low, "max": high}
         if problems:
-            raise ValueError("\n".join(problems))
+            raise _Problems(problems)
         return limits
 
     @field_validator("overrides", mode="before")
@@ -662,24 +734,26 @@ class Requirements(_Model):
         problems = []
         for unit_type, criteria in v.items():
             if unit_type not in known:
-                problems.append(f"overrides.{unit_type}: unknown unit type (known: {', '.join(sorted(known))})")
+                problems.append(Problem(mark("overrides.{unit_type}: unknown unit type (known: {known})"), unit_type=unit_type,
+                                        known=", ".join(sorted(known))))
                 continue
             if not isinstance(criteria, dict):
-                problems.append(f"overrides.{unit_type}: must be an object of criterion names and values "
-                                f"(got {_short(criteria)})")
+                problems.append(Problem(mark("overrides.{unit_type}: must be an object of criterion names and values "
+                                             "(got {value})"), unit_type=unit_type, value=_short(criteria)))
                 continue
-            unsafe = [f"overrides.{unit_type}.{k}: cannot read {_short(raw)} as a number with a unit"
-                      for k, raw in criteria.items() if _unsafe(raw)]
+            unsafe = [Problem(mark("{name}: cannot read {value} as a number with a unit"), name=f"overrides.{unit_type}.{k}",
+                              value=_short(raw)) for k, raw in criteria.items() if _unsafe(raw)]
             if unsafe:
                 problems.extend(unsafe)
                 criteria = {k: raw for k, raw in criteria.items() if not _unsafe(raw)}
             try:
                 found = check_overrides(unit_type, criteria)
             except Exception as exc:  # a unit's data file that cannot be read is a problem to report, not a crash
-                found = [f"overrides.{unit_type}: cannot check the criteria ({exc})"]
+                found = [Problem(mark("overrides.{unit_type}: cannot check the criteria ({error})"), unit_type=unit_type,
+                                 error=str(exc))]
             problems.extend(p if p.startswith("overrides.") else f"overrides.{p}" for p in found)
         if problems:
-            raise ValueError("\n".join(problems))
+            raise _Problems(problems)
         return v
 
     @field_validator("forced_train", mode="before")
@@ -688,12 +762,14 @@ class Requirements(_Model):
         if v is None or not isinstance(v, list):
             return v
         known = _unit_types()
-        problems = [f"forced_train[{i}]: unknown unit type {_short(t)} (known: {', '.join(sorted(known))})"
+        problems = [Problem(mark("forced_train[{i}]: unknown unit type {value} (known: {known})"), i=str(i), value=_short(t),
+                            known=", ".join(sorted(known)))
                     for i, t in enumerate(v) if not isinstance(t, str) or t not in known]
         if not problems and not [t for t in v if t not in SLUDGE_UNIT_TYPES]:
-            problems.append("forced_train: needs at least one unit that treats the water (not only sludge units)")
+            problems.append(Problem(mark("forced_train: needs at least one unit that treats the water (not only sludge "
+                                        "units)")))
         if problems:
-            raise ValueError("\n".join(problems))
+            raise _Problems(problems)
         return v
 
     # -- what the design reads ---------------------------------------------
@@ -710,15 +786,16 @@ def _limit_parts(name: str, raw: Any, path: str) -> tuple[Quantity | None, Quant
     if isinstance(raw, dict) and ("min" in raw or "max" in raw) and "value" not in raw:
         extra = set(raw) - {"min", "max"}
         if extra:
-            raise QuantityError(f"{path}: unknown key(s) {', '.join(map(str, sorted(map(str, extra))))}; use min and max")
+            raise QuantityError(Problem(mark("{path}: unknown key(s) {keys}; use min and max"), path=path,
+                                        keys=", ".join(map(str, sorted(map(str, extra))))))
         low = None if raw.get("min") is None else parse_parameter(name, raw["min"], name=f"{path}.min")
         high = None if raw.get("max") is None else parse_parameter(name, raw["max"], name=f"{path}.max")
         if low is None and high is None:
-            raise QuantityError(f"{path}: give a min, a max or both")
+            raise QuantityError(Problem(mark("{path}: give a min, a max or both"), path=path))
         return low, high
     if isinstance(raw, (list, tuple)):
         if len(raw) != 2:
-            raise QuantityError(f"{path}: a range is [low, high] (got {_short(raw)})")
+            raise QuantityError(Problem(mark("{path}: a range is [low, high] (got {value})"), path=path, value=_short(raw)))
         return (parse_parameter(name, raw[0], name=f"{path}[0]"), parse_parameter(name, raw[1], name=f"{path}[1]"))
     if isinstance(raw, str):
         m = re.fullmatch(r"\s*([0-9.]+)\s*(?:-|–|to)\s*([0-9.]+)\s*(.*)", raw)
@@ -743,33 +820,48 @@ def plain_problems(exc: ValidationError) -> list[str]:
         inner = (err.get("ctx") or {}).get("error")
         if isinstance(inner, RequirementsError):
             # pydantic calls our own __init__ while validating and wraps what it raises.
-            problems.extend(inner.problems)
+            problems.extend(inner._raw)
         elif kind in ("value_error", "assertion_error"):
-            text = re.sub(r"^(Value error|Assertion failed), ", "", msg)
-            for line in text.split("\n"):
-                problems.append(line if not path or line.startswith(path.split(".")[0]) else f"{path}: {line}")
+            if isinstance(inner, _Problems):
+                lines = inner.problems
+            elif isinstance(inner, BaseException) and isinstance(_problem_of(inner), Problem):
+                lines = [_problem_of(inner)]
+            else:
+                lines = re.sub(r"^(Value error|Assertion failed), ", "", msg).split("\n")
+            for line in lines:
+                problems.append(line if not path or line.startswith(path.split(".")[0])
+                                else Problem(mark("{path}: {problem}"), path=path, problem=line))
         elif kind == "missing":
-            problems.append(f"{path}: is required")
+            problems.append(Problem(mark("{path}: is required"), path=path))
         elif kind == "extra_forbidden":
             model = _MODEL_AT.get(loc[:-1])
-            known = f" (known: {', '.join(model.model_fields)})" if model else ""
-            problems.append(f"{path}: unknown field{known}")
+            if model:
+                problems.append(Problem(mark("{path}: unknown field (known: {known})"), path=path,
+                                        known=", ".join(model.model_fields)))
+            else:
+                problems.append(Problem(mark("{path}: unknown field"), path=path))
         elif kind in ("literal_error", "enum"):
             expected = err.get("ctx", {}).get("expected", "")
-            problems.append(f"{path}: {_short(given)} is not one of {expected}")
+            problems.append(Problem(mark("{path}: {value} is not one of {expected}"), path=path, value=_short(given),
+                                    expected=expected))
         elif kind in ("model_type", "dict_type", "model_attributes_type"):
-            where = f"{path}: must be" if path else "the requirements must be"
-            problems.append(f"{where} an object ({{…}}), got {_short(given)}")
+            if path:
+                problems.append(Problem(mark("{path}: must be an object ({{…}}), got {value}"), path=path,
+                                        value=_short(given)))
+            else:
+                problems.append(Problem(mark("the requirements must be an object ({{…}}), got {value}"),
+                                        value=_short(given)))
         elif kind == "list_type":
-            problems.append(f"{path}: must be a list, got {_short(given)}")
+            problems.append(Problem(mark("{path}: must be a list, got {value}"), path=path, value=_short(given)))
         elif kind in ("string_type", "string_unicode"):
-            problems.append(f"{path}: must be text, got {_short(given)}")
+            problems.append(Problem(mark("{path}: must be text, got {value}"), path=path, value=_short(given)))
         elif kind in ("bool_type", "bool_parsing"):
-            problems.append(f"{path}: must be true or false, got {_short(given)}")
+            problems.append(Problem(mark("{path}: must be true or false, got {value}"), path=path, value=_short(given)))
         elif kind.startswith(("float_", "int_")) or kind in ("finite_number",):
-            problems.append(f"{path}: must be a number, got {_short(given)}")
+            problems.append(Problem(mark("{path}: must be a number, got {value}"), path=path, value=_short(given)))
         elif kind == "is_instance_of":
-            problems.append(f"{path}: must be a number with a unit, got {_short(given)}")
+            problems.append(Problem(mark("{path}: must be a number with a unit, got {value}"), path=path,
+                                    value=_short(given)))
         else:
             problems.append(f"{path or 'requirements'}: {msg} (got {_short(given)})")
     return problems or [str(exc)]
@@ -791,7 +883,8 @@ def load_requirements(source: "Requirements | dict[str, Any] | str | Path") -> R
                 text = path.read_text(encoding="utf-8")
             except (OSError, UnicodeDecodeError) as exc:
                 reason = "no such file" if isinstance(exc, FileNotFoundError) else str(exc)
-                raise RequirementsError([f"cannot read requirements file {str(path)!r}: {reason}"]) from None
+                raise RequirementsError([Problem(mark("cannot read requirements file {path}: {reason}"),
+                                                 path=repr(str(path)), reason=reason)]) from None
             where = f"file {str(path)!r}"
         try:
             data = json.loads(text)
@@ -896,11 +989,31 @@ def _source_text(raw: Any, sources: dict[str, str]) -> str:
     return sources.get(raw, raw) if isinstance(raw, str) else str(raw)
 
 
+# What else than a parameter may be a default, as the notes name it.
+_DEFAULT_NAMES = {"peak_factor": mark("peak factor")}
+
+
+def _name(entry: dict[str, Any], language: str) -> str:
+    """A bilingual name of the data files (``{en: …, es: …}``) in ``language``."""
+    names = entry["name"]
+    return names.get(language) or names["en"]
+
+
+def _parameter_label(parameter: str, language: str) -> str:
+    """A parameter's name in ``language`` (stream.PARAMETERS: English at 1, Spanish at 2)."""
+    row = PARAMETERS[parameter]
+    return row[2] if language == "es" else row[1]
+
+
 def _resolve(req: Requirements) -> Resolved:
     sectors = sectors_data()
     sub = sectors["sectors"][req.sector]["subsectors"][req.subsector]
     kind = "raw_water" if req.water_source else sub["kind"]
     notes: list[str] = []
+    language = req.language
+
+    def label(p: str) -> str:
+        return _parameter_label(p, language)
 
     # Location and economics first: the climate is a default for the water temperature.
     loc_data = locations_data()
@@ -908,26 +1021,29 @@ def _resolve(req: Requirements) -> Resolved:
     country = req.location.country
     entry = loc_data["countries"][country] if country else loc_data["default"]
     default = loc_data["default"]
-    where = f"{entry['name']['en']}" if country else "generic defaults (no country given)"
+    where = _name(entry, language) if country else tr(language, "generic defaults (no country given)")
 
     def located(key: str, unit: str, given: Quantity | None, what: str) -> Sourced:
         if given is not None:
             return Sourced(given.to(unit), "user (location)")
         spec = entry.get(key) or default[key]
-        return Sourced(Q_(float(spec["value"]), unit), f"{what} for {where}: {_source_text(spec['source'], src)}")
+        return Sourced(Q_(float(spec["value"]), unit), tr(language, "{what} for {where}: {source}", what=tr(language, what), where=where,
+                                                           source=tr(language, _source_text(spec["source"], src))))
 
-    electricity = located("electricity_price", "USD/kWh", req.location.electricity_price, "Industrial electricity price")
-    labour = located("labour_cost", "USD/year", req.location.labour_cost, "Operator cost")
-    climate = located("design_temperature", "degC", req.location.temperature, "Design water temperature")
-    sludge = located("sludge_disposal_price", "USD/t", req.location.sludge_disposal_price, "Sludge disposal price")
-    elevation = located("elevation", "m", req.location.elevation, "Site elevation")
+    electricity = located("electricity_price", "USD/kWh", req.location.electricity_price,
+                          mark("Industrial electricity price"))
+    labour = located("labour_cost", "USD/year", req.location.labour_cost, mark("Operator cost"))
+    climate = located("design_temperature", "degC", req.location.temperature, mark("Design water temperature"))
+    sludge = located("sludge_disposal_price", "USD/t", req.location.sludge_disposal_price, mark("Sludge disposal price"))
+    elevation = located("elevation", "m", req.location.elevation, mark("Site elevation"))
     discount = (Sourced(req.economics.discount_rate, "user (economics)") if req.economics.discount_rate is not None
-                else Sourced(Q_(0.08, "dimensionless"), "Default real discount rate 8 %/year (US EPA (2021), Guidelines "
-                             "for Preparing Economic Analyses, Ch. 6 reviews 3–7 % social rates; 8 % is a typical "
-                             "industrial cost of capital)"))
+                else Sourced(Q_(0.08, "dimensionless"), tr(language, 
+                    "Default real discount rate 8 %/year (US EPA (2021), Guidelines for Preparing Economic Analyses, "
+                    "Ch. 6 reviews 3–7 % social rates; 8 % is a typical industrial cost of capital)")))
     life = (Sourced(req.economics.plant_life, "user (economics)") if req.economics.plant_life is not None
-            else Sourced(Q_(20.0, "year"), "Default economic plant life 20 years (typical for mechanical and "
-                         "electrical equipment of treatment plants; WaterTAP costing default plant_lifetime = 20 years)"))
+            else Sourced(Q_(20.0, "year"), tr(language, 
+                "Default economic plant life 20 years (typical for mechanical and electrical equipment of treatment "
+                "plants; WaterTAP costing default plant_lifetime = 20 years)")))
     currency = req.economics.currency
     if currency is None:
         local = entry.get("currency", "USD")
@@ -936,19 +1052,20 @@ def _resolve(req: Requirements) -> Resolved:
             currency = local
         else:
             currency = "USD"
-            notes.append(f"No exchange rate for {local}, the currency of {entry['name']['en']}: costs are reported in USD "
-                         f"(give economics.exchange_rates.{local} to report in {local}).")
+            notes.append(tr(language, "No exchange rate for {currency}, the currency of {country}: costs are reported in USD "
+                             "(give economics.exchange_rates.{currency} to report in {currency}).",
+                             currency=local, country=_name(entry, language)))
 
     # Influent: the user's values, then the sector's (or the water source's) defaults.
     if kind == "raw_water":
         ws = sectors["water_sources"][req.water_source]
         default_quality, set_source = ws["quality"], ws["source"]
         per_source = ws.get("sources", {})
-        quality_label = f"typical {ws['name']['en'].lower()}"
+        quality_label = _name(ws, language).lower()
     else:
         default_quality, set_source = sub.get("quality", {}), sub.get("source", "")
         per_source = sub.get("sources", {})
-        quality_label = f"typical {sub['name']['en'].lower()}"
+        quality_label = _name(sub, language).lower()
     influent: dict[str, Sourced] = {}
     defaults_used: dict[str, str] = {}
     for p, q in req.influent.items():
@@ -956,7 +1073,8 @@ def _resolve(req: Requirements) -> Resolved:
     for p, v in default_quality.items():
         if p in influent or v is None or p == "temperature":
             continue
-        source = f"sector default ({quality_label}): {per_source.get(p, set_source)}"
+        source = tr(language, "sector default (typical {name}): {source}", name=quality_label,
+                     source=tr(language, per_source.get(p, set_source)))
         influent[p] = Sourced(Q_(float(v), parameter_unit(p)), source)
         defaults_used[p] = source
     if "temperature" not in influent:
@@ -964,13 +1082,16 @@ def _resolve(req: Requirements) -> Resolved:
         # sector's typical temperature and the local climate.
         typical = default_quality.get("temperature")
         if typical is not None and float(typical) < float(climate.quantity.magnitude):
-            source = f"sector default ({quality_label}): {per_source.get('temperature', set_source)}"
+            source = tr(language, "sector default (typical {name}): {source}", name=quality_label,
+                         source=tr(language, per_source.get("temperature", set_source)))
             influent["temperature"] = Sourced(Q_(float(typical), "degC"), source)
         elif climate.source.startswith("user"):
             influent["temperature"] = Sourced(climate.quantity, climate.source)
         else:
-            warmer = f" (colder than the sector's typical {float(typical):g} °C)" if typical is not None else ""
-            influent["temperature"] = Sourced(climate.quantity, f"climate default{warmer}: {climate.source}")
+            source = (tr(language, "climate default (colder than the sector's typical {typical:g} °C): {source}",
+                          typical=float(typical), source=climate.source) if typical is not None
+                      else tr(language, "climate default: {source}", source=climate.source))
+            influent["temperature"] = Sourced(climate.quantity, source)
         if not influent["temperature"].source.startswith("user"):
             defaults_used["temperature"] = influent["temperature"].source
     values = {p: float(s.quantity.to(parameter_unit(p)).magnitude) for p, s in influent.items()}
@@ -991,19 +1112,21 @@ def _resolve(req: Requirements) -> Resolved:
     elif req.flow.peak is not None:
         pf = Sourced((req.flow.peak / req.flow.average).to("dimensionless"), "user (peak flow / average flow)")
     else:
-        spec = sub.get("peak_factor", {"value": 1.5, "source": "generic default"})
+        spec = sub.get("peak_factor", {"value": 1.5, "source": mark("generic default")})
         if kind == "raw_water" and spec.get("method") == "harmon":
-            spec = {"value": 1.0, "source": "raw water treated at a steady rate"}
+            spec = {"value": 1.0, "source": mark("raw water treated at a steady rate")}
         if spec.get("method") == "harmon":
             per_capita = spec["per_capita_flow"]
             q_cap = Q_(float(per_capita["value"]), per_capita["unit"])
             population = (req.flow.average / q_cap).to("dimensionless")
-            harmon_population = Sourced(population, f"average flow / {fmt(q_cap)} per person ({per_capita['source']})")
+            harmon_population = Sourced(population, tr(language, "average flow / {flow} per person ({source})", flow=q_cap,
+                                                        source=tr(language, per_capita["source"])))
             p_thousands = float(population.magnitude) / 1000.0
             value = 1.0 + 14.0 / (4.0 + math.sqrt(max(p_thousands, 0.0)))
-            pf = Sourced(Q_(value, "dimensionless"), f"sector default: {spec['source']}")
+            pf = Sourced(Q_(value, "dimensionless"), tr(language, "sector default: {source}", source=tr(language, spec["source"])))
         else:
-            pf = Sourced(Q_(float(spec["value"]), "dimensionless"), f"sector default: {spec['source']}")
+            pf = Sourced(Q_(float(spec["value"]), "dimensionless"),
+                         tr(language, "sector default: {source}", source=tr(language, spec["source"])))
         defaults_used["peak_factor"] = pf.source
 
     # Population equivalent (91/271/EEC Art. 2(6): 60 g BOD5 per p.e. and day).
@@ -1011,14 +1134,14 @@ def _resolve(req: Requirements) -> Resolved:
     if "bod" in values and kind == "wastewater":
         load = float(req.flow.average.to("m**3/day").magnitude) * values["bod"] / 1000.0  # kg/d
         pe = Sourced(Q_(load / 0.060, "dimensionless"),
-                     "BOD5 load / 60 g per person and day (Council Directive 91/271/EEC, Art. 2(6))")
+                     tr(language, "BOD5 load / 60 g per person and day (Council Directive 91/271/EEC, Art. 2(6))"))
 
     # Targets: the destination's defaults for this plant, then the user's.
     dest_data = destinations_data()["destinations"][req.destination.type]
     targets: dict[str, Target] = {}
     boiler_pressure, boiler_class = None, ""
 
-    def add_limits(limits: dict[str, Any], default_source: str, suffix: str = "") -> None:
+    def add_limits(limits: dict[str, Any], default_source: str, pressure_class: str = "") -> None:
         for p, spec in limits.items():
             if "by_population_equivalent" in spec:
                 pe_value = float(pe.quantity.magnitude) if pe is not None else math.inf
@@ -1027,30 +1150,34 @@ def _resolve(req: Requirements) -> Resolved:
             unit = parameter_unit(p)
             low = Q_(float(spec["min"]), unit) if spec.get("min") is not None else None
             high = Q_(float(spec["max"]), unit) if spec.get("max") is not None else None
-            targets[p] = Target(p, low, high, (spec.get("source") or default_source) + suffix, spec.get("basis", ""))
+            source = tr(language, spec.get("source") or default_source)
+            if pressure_class:
+                source = tr(language, "{source} — class {label}", source=source, label=pressure_class)
+            targets[p] = Target(p, low, high, source, tr(language, spec.get("basis", "")))
 
     add_limits(dest_data.get("limits", {}), dest_data["source"])
     if req.destination.sensitive_area:
         sensitive = dest_data["sensitive_area"]
         add_limits(sensitive["limits"], sensitive["source"])
         if pe is not None and pe.quantity.magnitude < 10000:
-            notes.append("Sensitive-area N and P limits of 91/271/EEC apply from 10,000 p.e.; applied to this smaller "
-                         "plant because the client marked the area as sensitive.")
+            notes.append(tr(language, "Sensitive-area N and P limits of 91/271/EEC apply from 10,000 p.e.; applied to this "
+                             "smaller plant because the client marked the area as sensitive."))
     if req.destination.type == "boiler_feed":
         given = req.destination.boiler_pressure
         dp = dest_data["default_pressure"]
         boiler_pressure = (Sourced(given, "user") if given is not None
                            else Sourced(Q_(float(dp["value"]), dp["unit"]),
-                                        "default drum pressure of an industrial watertube boiler (give "
-                                        "destination.boiler_pressure)"))
+                                        tr(language, "default drum pressure of an industrial watertube boiler (give "
+                                            "destination.boiler_pressure)")))
         bar = float(boiler_pressure.quantity.to("bar").magnitude)
         cls = next(c for c in dest_data["pressure_classes"] if c["up_to"] is None or bar <= c["up_to"])
-        boiler_class = cls["label"]
-        add_limits(cls["limits"], dest_data["source"], f" — class {cls['label']}")
+        boiler_class = tr(language, cls["label"])
+        add_limits(cls["limits"], dest_data["source"], boiler_class)
     for p, limit in req.targets.items():
         if limit is None:
             targets.pop(p, None)
-            notes.append(f"The default {PARAMETERS[p][1]} limit of the destination is removed at the client's request.")
+            notes.append(tr(language, "The default {parameter} limit of the destination is removed at the client's request.",
+                             parameter=label(p)))
         else:
             targets[p] = Target(p, limit.min, limit.max, "user")
 
@@ -1060,25 +1187,27 @@ def _resolve(req: Requirements) -> Resolved:
         if c is None or t.max is None or p in ("ph", "temperature"):
             continue
         if float(t.max.to(parameter_unit(p)).magnitude) >= c:
-            within.append(f"{PARAMETERS[p][1]} ({fmt(influent[p].quantity)} against {fmt(t.max)})")
+            within.append(tr(language, "{parameter} ({value} against {limit})", parameter=label(p),
+                              value=influent[p].quantity, limit=t.max))
     if within:
-        notes.append("The influent already meets these limits, no removal is needed for them: " + ", ".join(within) + ".")
+        notes.append(tr(language, "The influent already meets these limits, no removal is needed for them: {limits}.",
+                         limits=", ".join(within)))
     for p, t in targets.items():
         if p not in values:
-            notes.append(f"{PARAMETERS[p][1]}: there is a limit ({fmt(t.max or t.min)}) but no influent value and no "
-                         f"sector default; compliance cannot be assessed for it.")
+            notes.append(tr(language, "{parameter}: there is a limit ({limit}) but no influent value and no sector default; "
+                             "compliance cannot be assessed for it.", parameter=label(p), limit=t.max or t.min))
     if defaults_used:
-        notes.append("Defaults used for what the client did not give: "
-                     + ", ".join(PARAMETERS[p][1] if p in PARAMETERS else p.replace("_", " ") for p in defaults_used) + ".")
+        notes.append(tr(language, "Defaults used for what the client did not give: {parameters}.", parameters=", ".join(
+            label(p) if p in PARAMETERS else tr(language, _DEFAULT_NAMES.get(p, p.replace("_", " "))) for p in defaults_used)))
 
     return Resolved(
         requirements=req, sector=req.sector, subsector=req.subsector or "", kind=kind, water_source=req.water_source,
         features=frozenset(sub.get("features", []) if kind == "wastewater" else []),
-        destination=req.destination.type, destination_name=dest_data["name"]["en"],
+        destination=req.destination.type, destination_name=_name(dest_data, language),
         flow=avg, flow_basis=req.flow.basis, peak_factor=pf, harmon_population=harmon_population,
         influent=influent, defaults_used=defaults_used, targets=targets, population_equivalent=pe,
         boiler_pressure=boiler_pressure, boiler_class=boiler_class,
-        country=country, country_name=entry["name"]["en"], city=req.location.city, currency=currency,
+        country=country, country_name=_name(entry, language), city=req.location.city, currency=currency,
         electricity_price=electricity, labour_cost=labour, design_temperature=design_t,
         site_elevation=elevation, sludge_disposal_price=sludge, discount_rate=discount, plant_life=life,
         exchange_rates=dict(req.economics.exchange_rates), overrides=req.overrides,

@@ -107,3 +107,21 @@ def test_a_real_design_is_drawn():
     assert {g.get("data-tag") for g in root.iter(f"{SVG}g") if g.get("class") == "unit"} == {u.tag for u in d.units}
     graph = process_graph(d)
     assert len(graph["edges"]) == len(d.streams)
+
+
+def test_the_header_gives_the_plant_flow_in_the_language_of_the_drawing():
+    import json
+    from pathlib import Path
+
+    from agents.engine.design import design
+
+    # The first unit treats the client's 1,200 m3/d plus the filtrates returned from the sludge line;
+    # the header states the plant's design flow, in the drawing's numbers and words.
+    data = json.loads((Path(__file__).resolve().parents[2] / "examples" / "brewery_to_river.json").read_text())
+    spanish = design({**data, "language": "es"})
+    assert spanish.influent.flow.m_as("m**3/day") > 1_200
+    labels = texts(render_pfd_svg(spanish, language="es"))
+    assert "industrial / cervecería · vertido a cauce (agua superficial) · 1\u00a0200 m3/d" in labels
+    assert "SST mg/L" in labels and "DBO5 mg/L" in labels
+    english = texts(render_pfd_svg(design(data), language="en"))
+    assert "industrial / brewery · surface water · 1,200 m3/d" in english

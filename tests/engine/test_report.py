@@ -322,3 +322,19 @@ def test_a_range_target_shows_both_bounds_in_json_and_text():
     ph = next(c for c in design_to_json(d)["compliance"] if c["parameter"] == "ph")
     assert (ph["kind"], ph["low"]["value"], ph["limit"]["value"]) == ("range", 6.5, 9.5)  # Directive (EU) 2020/2184
     assert "6.5 – 9.5" in design_to_text(d)
+
+
+def test_a_spanish_design_reports_in_spanish_with_spanish_numbers():
+    from agents.engine.design import design
+
+    data = json.loads((Path(__file__).resolve().parents[2] / "examples" / "municipal_20000.json").read_text())
+    d = design({**data, "language": "es"})
+    text = design_to_text(d)
+    basis = text.split("Tren de tratamiento")[0]
+    assert basis.startswith("H2O Allegiant — diseño conceptual")
+    assert "Bases de diseño" in basis and "Caudal: 20\u00a0000 m3/d medio" in basis
+    assert "Altitud del sitio: 650 m sobre el nivel del mar" in basis
+    for heading in ("Unidades", "Lista de equipos", "Agua tratada y cumplimiento", "Lodos, residuos y energía"):
+        assert f"\n{heading}\n" in text, heading
+    assert "/year" not in text.split("Costos (")[1].split("Verificación cruzada")[0]
+    assert design_to_json(d)["compliance"][0]["label"] in ("DBO5", "DQO", "SST", "Nitrógeno total", "Fósforo total")

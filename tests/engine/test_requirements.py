@@ -359,3 +359,36 @@ def test_invalid_input_never_escapes_as_anything_but_a_requirements_error(data):
         return
     r = req.resolved()  # a valid set must also resolve
     assert math.isfinite(r.flow.quantity.magnitude) and r.flow.quantity > Q_(0, "m**3/day")
+
+
+# -- language ---------------------------------------------------------------------------
+
+
+def test_a_spanish_plant_names_its_destination_and_country_in_spanish():
+    r = load_requirements(minimal(language="es", destination="surface_water", location={"country": "ES"})).resolved()
+    assert r.destination_name == "Vertido a cauce (agua superficial)" and r.country_name == "España"
+    english = load_requirements(minimal(destination="surface_water", location={"country": "ES"})).resolved()
+    assert english.destination_name == "Discharge to surface water" and english.country_name == "Spain"
+
+
+def test_a_spanish_plant_says_where_its_defaults_come_from_in_spanish():
+    r = load_requirements(minimal(language="es", location={"country": "CO"})).resolved()
+    assert r.electricity_price.source.startswith("Precio de la electricidad industrial para Colombia: ")
+    assert r.defaults_used["bod"].startswith("valor por defecto del sector (")
+    assert r.discount_rate.source.startswith("Tasa de descuento real por defecto 8 %/año")
+    # The client's own values keep the "user" mark the calculations and the proposal recognise.
+    given = load_requirements(minimal(language="es", location={"country": "CO", "electricity_price": 0.2})).resolved()
+    assert given.electricity_price.source == "user (location)"
+
+
+def test_the_problems_are_written_in_the_language_of_the_requirements():
+    spanish = problems_of(minimal(language="es", flow="-1 m3/d", influent={"ph": 15}))
+    assert "flow.average: debe ser mayor que cero (se recibió '-1 m3/d')" in spanish
+    assert "influent.ph: el pH debe estar entre 0 y 14 (se recibió 15)" in spanish
+    with pytest.raises(RequirementsError) as info:
+        load_requirements(minimal(language="es", flow="-1 m3/d", influent={"ph": 15}))
+    assert str(info.value).startswith("Los requisitos tienen 2 problemas:")
+    # A language the engine does not write: the problems in English, that one among them.
+    english = problems_of(minimal(language="fr", flow="-1 m3/d"))
+    assert "flow.average: must be greater than zero (got '-1 m3/d')" in english
+    assert any(p.startswith("language: 'fr' is not one of") for p in english)
