@@ -18,6 +18,8 @@ from typing import Any
 import pint
 from pint.util import UnitsContainer, to_units_container
 
+from .i18n import mark
+
 # "m3/d", "m2", "ft3" are how engineers write volumes and areas; pint wants "m**3".
 _POWER_SUFFIX = re.compile(r"(?<![A-Za-z_])(mm|cm|km|m|ft|in|yd|L)([23])(?![0-9A-Za-z_])")
 _SUPERSCRIPTS = {"²": "**2", "³": "**3"}
@@ -307,6 +309,13 @@ class QuantityError(ValueError):
     """A value that is not a number with a unit we understand, in plain words."""
 
 
+def _problem(message: str, /, **params: Any) -> Any:
+    """The English text of a problem that the requirements say in the client's language (requirements.Problem)."""
+    from .requirements import Problem
+
+    return Problem(message, **params)
+
+
 def parse_quantity(value: Any, unit: str | None = None, *, name: str = "value") -> pint.Quantity:
     """Parse ``"500 m3/d"``, ``{"value": 500, "unit": "m3/d"}``, a Quantity or a bare number.
 
@@ -318,67 +327,74 @@ def parse_quantity(value: Any, unit: str | None = None, *, name: str = "value") 
     elif isinstance(value, dict) and "value" in value:
         q = _from_parts(value.get("value"), value.get("unit") or unit, name)
     elif isinstance(value, bool):
-        raise QuantityError(f"{name}: expected a number with a unit, got {value!r}")
+        raise QuantityError(_problem(mark("{name}: expected a number with a unit, got {value}"), name=name,
+                                     value=repr(value)))
     elif isinstance(value, (int, float)):
         q = _from_parts(value, unit, name)
     elif isinstance(value, str):
         text = value.strip()
         if not text:
-            raise QuantityError(f"{name}: is empty")
+            raise QuantityError(_problem(mark("{name}: is empty"), name=name))
         if _unsafe(_preprocess(text)):
             shown = text if len(text) <= 40 else text[:37] + "…"
-            raise QuantityError(f"{name}: cannot read {shown!r} as a number with a unit")
+            raise QuantityError(_problem(mark("{name}: cannot read {value} as a number with a unit"), name=name,
+                                         value=repr(shown)))
         try:
             q = ureg.Quantity(text)
         except (pint.errors.PintError, SyntaxError, ValueError, TypeError, AttributeError, KeyError) as exc:
-            raise QuantityError(f"{name}: cannot read {value!r} as a number with a unit ({_reason(exc)})") from None
+            raise QuantityError(_problem(mark("{name}: cannot read {value} as a number with a unit ({error})"),
+                                         name=name, value=repr(value), error=_reason(exc))) from None
         if not isinstance(q, pint.Quantity):
             q = _from_parts(q, unit, name)
         elif q.dimensionless and unit and not ureg.Unit(_preprocess(unit)).dimensionless and q.units == ureg.dimensionless:
             q = _from_parts(q.magnitude, unit, name)
     else:
-        raise QuantityError(f"{name}: expected a number with a unit, got {value!r}")
+        raise QuantityError(_problem(mark("{name}: expected a number with a unit, got {value}"), name=name,
+                                     value=repr(value)))
     magnitude = q.magnitude
     if not isinstance(magnitude, (int, float)) or not math.isfinite(magnitude):
-        raise QuantityError(f"{name}: {value!r} is not a finite number")
+        raise QuantityError(_problem(mark("{name}: {value} is not a finite number"), name=name, value=repr(value)))
     if unit is not None:
         try:
             q.to(_preprocess(unit))
         except pint.errors.DimensionalityError:
-            raise QuantityError(
-                f"{name}: {value!r} is not convertible to {unit} (expected {_dimension_words(unit)})"
-            ) from None
+            raise QuantityError(_problem(mark("{name}: {value} is not convertible to {unit} (expected {expected})"),
+                                         name=name, value=repr(value), unit=unit,
+                                         expected=_dimension_words(unit))) from None
     return q
 
 
 def _from_parts(magnitude: Any, unit: str | None, name: str) -> pint.Quantity:
     if isinstance(magnitude, bool) or not isinstance(magnitude, (int, float)):
-        raise QuantityError(f"{name}: {magnitude!r} is not a number")
+        raise QuantityError(_problem(mark("{name}: {value} is not a number"), name=name, value=repr(magnitude)))
     try:
         return ureg.Quantity(float(magnitude), _preprocess(unit) if unit else "dimensionless")
     except (pint.errors.PintError, SyntaxError, ValueError, TypeError, AttributeError) as exc:
-        raise QuantityError(f"{name}: unknown unit {unit!r} ({_reason(exc)})") from None
+        raise QuantityError(_problem(mark("{name}: unknown unit {unit} ({error})"), name=name, unit=repr(unit),
+                                     error=_reason(exc))) from None
 
 
-def _reason(exc: Exception) -> str:
+def _reason(exc: Exception) -> Any:
     if isinstance(exc, pint.errors.UndefinedUnitError):
-        return f"unknown unit {', '.join(exc.unit_names) if hasattr(exc, 'unit_names') else exc}"
+        return _problem(mark("unknown unit {names}"),
+                        names=", ".join(exc.unit_names) if hasattr(exc, "unit_names") else str(exc))
     return str(exc) or exc.__class__.__name__
 
 
-def _dimension_words(unit: str) -> str:
+def _dimension_words(unit: str) -> Any:
     dim = ureg.Unit(_preprocess(unit)).dimensionality
     names = {
-        "[length] ** 3 / [time]": "a flow such as m3/d, L/s, MGD or gpm",
-        "[mass] / [length] ** 3": "a concentration such as mg/L or g/L",
-        "[temperature]": "a temperature such as 25 °C",
-        "[length] / [time]": "a velocity or loading rate such as m/h",
-        "[time]": "a time such as min, h or d",
-        "[length]": "a length such as m",
-        "[length] ** 2": "an area such as m2",
-        "[length] ** 3": "a volume such as m3",
+        "[length] ** 3 / [time]": mark("a flow such as m3/d, L/s, MGD or gpm"),
+        "[mass] / [length] ** 3": mark("a concentration such as mg/L or g/L"),
+        "[temperature]": mark("a temperature such as 25 °C"),
+        "[length] / [time]": mark("a velocity or loading rate such as m/h"),
+        "[time]": mark("a time such as min, h or d"),
+        "[length]": mark("a length such as m"),
+        "[length] ** 2": mark("an area such as m2"),
+        "[length] ** 3": mark("a volume such as m3"),
     }
-    return names.get(str(dim), f"units of {dim}")
+    found = names.get(str(dim))
+    return _problem(found) if found else _problem(mark("units of {dimension}"), dimension=str(dim))
 
 
 def unit_label(unit: pint.Unit | str) -> str:
