@@ -305,7 +305,8 @@ class CostSummary:
                 "currency": cur,
                 "cost_year": self.cost_year,
                 "exchange_rate": {"value": round_sig(rate, 6), "unit": f"{cur}/USD",
-                                  "date": data["rate_date"] if cur not in self.overridden_rates() else "caller",
+                                  "date": tr(self.language, data["rate_date"] if cur not in self.overridden_rates()
+                                             else mark("given by the caller")),
                                   "source": tr(self.language, data["source"]) if cur not in self.overridden_rates()
                                   else tr(self.language, "rate given by the caller")},
                 "cost_index": {"name": cost_index().name, "year": self.cost_year,

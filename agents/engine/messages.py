@@ -29,6 +29,7 @@ from typing import Any
 
 import yaml
 
+from .calc import SOURCE_WORDS
 from .i18n import DOMAIN, LOCALE_DIR
 
 ENGINE_DIR = Path(__file__).parent
@@ -48,7 +49,8 @@ CALLS: dict[str, tuple[tuple[int, ...], tuple[str, ...]]] = {
 PLURALS = frozenset({"tn", "trn"})
 # Calculation calls: the position of their inputs, whose tuples (quantity, source[, description]) hold messages.
 CALC_INPUTS = {"calc": 3, "record": 4, "_record": 4}
-TEXT_KEYS = frozenset({"description", "source", "why", "label", "definition", "methodology", "basis", "purpose"})
+TEXT_KEYS = frozenset({"description", "source", "why", "label", "definition", "methodology", "basis", "purpose",
+                       "rate_date"})
 TEXT_PARENTS = frozenset({"sources", "not_checked", "operation"})
 LANGUAGE_KEYS = frozenset({"en", "es"})
 
@@ -136,6 +138,7 @@ def untranslatable(paths: Iterable[Path] | None = None) -> list[str]:
         if path.suffix != ".py":
             continue
         tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
+        extracted = {id(arg) for node in ast.walk(tree) if isinstance(node, ast.Call) for arg in _message_nodes(node)}
         for node in ast.walk(tree):
             if isinstance(node, ast.Call) and _appends_text(node):
                 out.append(f"{_relative(path)}:{node.lineno}: {ast.unparse(node)[:100]}")
@@ -145,7 +148,19 @@ def untranslatable(paths: Iterable[Path] | None = None) -> list[str]:
                             isinstance(arg, ast.Call) and isinstance(arg.func, ast.Attribute)
                             and arg.func.attr == "format"):
                         out.append(f"{_relative(path)}:{arg.lineno}: {ast.unparse(arg)[:100]}")
+            if _loose_input(node, extracted):
+                out.append(f"{_relative(path)}:{node.lineno}: calculation input outside calc(), mark() its "
+                           f"description: {ast.unparse(node)[:80]}")
     return out
+
+
+def _loose_input(node: ast.AST, extracted: set[int]) -> bool:
+    """``(q, "calculated", "description")`` built away from the ``calc()`` call: the description is not extracted."""
+    if not (isinstance(node, ast.Tuple) and len(node.elts) == 3):
+        return False
+    source, description = node.elts[1], node.elts[2]
+    return (_literal(source) in SOURCE_WORDS and _literal(description) is not None
+            and id(description) not in extracted)
 
 
 def messages_in_yaml(path: Path) -> Iterable[Message]:

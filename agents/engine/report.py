@@ -520,7 +520,7 @@ def _costs_section(costs: CostSummary, rate: float, cur: str, w: "_Text | None" 
     data = currency_data()
     out = _section(w.t("Costs ({currency} of {year})", currency=cur, year=str(costs.cost_year)))
     if cur != "USD":
-        when = data["rate_date"] if cur not in costs.overridden_rates() else w.t("rate given by the caller")
+        when = w.t(data["rate_date"]) if cur not in costs.overridden_rates() else w.t("rate given by the caller")
         out.append("  " + w.t("Converted from USD at {rate:,.4g} {currency}/USD ({when}).", rate=rate, currency=cur,
                               when=when))
     out.append("  " + w.t("CAPEX {capex}  — AACE Class {cls} estimate, {low:+.0%} / {high:+.0%}: {bottom} to {top}",

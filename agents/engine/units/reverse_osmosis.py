@@ -460,7 +460,7 @@ class ReverseOsmosis(UnitProcess):
 
     def _record_performance(self, perf: Performance, t_design: Quantity, layout: dict[str, Any]) -> None:
         phi, beta = self.c("osmotic_coefficient"), self.c("polarization_factor")
-        t_src = (t_design, "calculated", "design temperature")
+        t_src = (t_design, "calculated", mark("design temperature"))
         c_f = Q_(perf.tds_feed, "mg/L")
         pi_f = self.calc("π_f", "Feed osmotic pressure (TDS as NaCl)", "π = φ · i · (C / M_NaCl) · R · T",
                          {"φ": phi, "i": (Q_(2, ""), "NaCl", "ions per formula unit"),

@@ -170,11 +170,11 @@ class SecondaryClarifier(UnitProcess):
             ratio_value = r_p[0].magnitude if isinstance(r_p, tuple) else r_p.m
             name = p.upper()
             inputs = {f"{name}_in": (c_in, "influent"), "r": r_p, "TSS_bio": (tss_bio, "calculated"),
-                      "f": (f_q, "calculated", "share of the solids settled, 1 − TSS_e/TSS_in")}
+                      "f": (f_q, "calculated", mark("share of the solids settled, 1 − TSS_e/TSS_in"))}
             particulate = tss_bio * ratio_value
             equation = f"{name}_e = {name}_in − f · min({name}_in, r·TSS_bio)"
             if p == "tp" and coag:
-                inputs["P_chem"] = (coag["tp"], coag["tag"], "phosphorus precipitated in the floc")
+                inputs["P_chem"] = (coag["tp"], coag["tag"], mark("phosphorus precipitated in the floc"))
                 particulate = particulate + coag["tp"]
                 equation = f"{name}_e = {name}_in − f · min({name}_in, r·TSS_bio + P_chem)"
             changes[p] = self.calc(f"{name}_e", SETTLED[p], equation, inputs,

@@ -163,7 +163,7 @@ class SludgeDewatering(UnitProcess):
         else:
             self.note("Machines run {t:.0f} h a week (extra shifts) rather than more than {n:g} machines on {hours:g} h.",
                       t=t.magnitude, n=n.m, hours=hours.quantity.magnitude)
-        return t, (t, "calculated", "weekly operating hours")
+        return t, (t, "calculated", mark("weekly operating hours"))
 
     def _standby(self, s_f: Quantity) -> int:
         """Standby machines: above a solids load; a small plant has one machine and a week of sludge storage."""
