@@ -125,6 +125,28 @@ def test_a_spanish_design_reads_in_spanish():
     assert screen_en["sizing"]["headloss"]["description"] == "Headloss at peak flow, clogged screen"
 
 
+def test_every_bilingual_value_in_the_data_has_both_languages_whole():
+    # An unquoted comma inside a YAML flow mapping ({en: Carbon dioxide (liquid, bulk), …}) splits
+    # the value into a truncated name and a stray key.
+    import yaml
+
+    broken = []
+
+    def walk(node, where):
+        if isinstance(node, dict):
+            if {"en", "es"} & set(node) and set(node) != {"en", "es"}:
+                broken.append(f"{where}: {node}")
+            for key, value in node.items():
+                walk(value, f"{where}.{key}")
+        elif isinstance(node, list):
+            for i, value in enumerate(node):
+                walk(value, f"{where}[{i}]")
+
+    for path in [*(ROOT / "agents" / "engine" / "data").rglob("*.yaml"), *(ROOT / "conversations").rglob("*.yaml")]:
+        walk(yaml.safe_load(path.read_text(encoding="utf-8")), path.name)
+    assert not broken, "\n".join(broken)
+
+
 def test_numbers_are_written_the_languages_way():
     assert i18n.tr("en", "{x:,.1f} m3/d", x=12345.67) == "12,345.7 m3/d"
     assert i18n.tr("es", "{x:,.1f} m3/d", x=12345.67) == "12\u00a0345,7 m3/d"
