@@ -28,7 +28,7 @@ from typing import Any
 
 from .calc import Sourced
 from .context import DesignContext
-from .i18n import local_number, local_quantity, mark, tr
+from .i18n import local_quantity, mark, tr
 from .model import Alternative, ComplianceItem, Design
 from .quantities import Q_, Quantity, _preprocess, ureg
 from .requirements import Requirements, Resolved, Target, load_requirements
@@ -718,7 +718,7 @@ def design(requirements: "Requirements | dict[str, Any] | str | Path", *, altern
 
 def _lcow(d: Design, language: str = "en") -> str:
     summary = d.costs
-    return f"{local_number(format(summary.convert(summary.lcow), ',.3g'), language)} {summary.currency}/m3"
+    return local_quantity(Q_(summary.convert(summary.lcow), ""), language, digits=3) + f" {summary.currency}/m3"
 
 
 def _candidate_json(c: Candidate) -> dict[str, Any]:

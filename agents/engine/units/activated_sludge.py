@@ -577,7 +577,7 @@ class SuspendedGrowth(UnitProcess):
                        {"NOx": (nox_total, "calculated"), "NO3_e": (allowed, "calculated"), "R": (ras, "calculated"),
                         "IR_max": ir_max},
                        Q_(min(max(ir_needed, 0.0), ir_max.m), ""))
-        if ir_needed > ir_max.m:
+        if ir_max.m < ir_needed < math.inf:
             self.warn("the TN target needs an internal recycle of {ir:.1f}, above the practical {ir_max:g}; "
                       "MLE alone cannot reach it (consider 4-stage Bardenpho or external carbon).",
                       ir=ir_needed, ir_max=ir_max.m)

@@ -49,7 +49,7 @@ class GranularActivatedCarbon(UnitProcess):
             # smaller standby bed holds less carbon: the layout that costs least installed keeps the cost
             # rising where one more bed is needed.
             most = max(fewest, math.floor((area / self.c("min_bed_area").quantity).to("").magnitude))
-            layouts = {self.t("{n} beds in service", n=n): n for n in range(fewest, most + 1)}
+            layouts = {self.tn("{n} bed in service", "{n} beds in service", n): n for n in range(fewest, most + 1)}
             duty = layouts[cheaper_option(self, influent, layouts, list(layouts), "gravity layout")]
             standby = int(self.c("standby_gravity_beds").m)
             beds, in_service, series = duty + standby, duty, 1

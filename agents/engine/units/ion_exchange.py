@@ -90,7 +90,7 @@ class IonExchange(UnitProcess):
         # user sets the number, the layout that costs least installed keeps the cost rising where one more
         # exchanger is needed.
         asked = round(self.c("duty_exchangers").m)
-        layouts = {self.t("{n} duty exchangers", n=n): n for n in range(fewest, fewest + 3)}
+        layouts = {self.tn("{n} duty exchanger", "{n} duty exchangers", n): n for n in range(fewest, fewest + 3)}
         if asked:
             duty = max(asked, fewest)
         else:

@@ -32,8 +32,8 @@ TYPES = {1: "centrifuge", 2: "belt_press", 3: "screw_press"}
 NAMES = {"centrifuge": mark("decanter centrifuge"), "belt_press": mark("belt filter press"), "screw_press": mark("screw press")}
 # The power item of each machine type.
 MACHINES_POWER = {"centrifuge": mark("Decanter centrifuges, feed pumps, conveyors and polymer unit (while running)"),
-                  "belt_press": mark("Belt filter presss, feed pumps, conveyors and polymer unit (while running)"),
-                  "screw_press": mark("Screw presss, feed pumps, conveyors and polymer unit (while running)")}
+                  "belt_press": mark("Belt filter presses, feed pumps, conveyors and polymer unit (while running)"),
+                  "screw_press": mark("Screw presses, feed pumps, conveyors and polymer unit (while running)")}
 STANDARD_BELT_STEP = Q_(0.5, "m")  # belt widths come in 0.5 m steps
 
 
