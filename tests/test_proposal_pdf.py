@@ -115,6 +115,23 @@ def test_the_design_basis_says_what_came_from_the_client_and_what_is_a_default(s
     assert basis["influent.bod"].client and not basis["influent.tds"].client
 
 
+def test_the_engines_words_are_in_the_projects_language_too(spanish):
+    # Key sizes, equipment, notes and the default values' sources come from the engine's own
+    # catalogue: a Spanish proposal carries no English sentence of the engine.
+    import re
+
+    proposal, _content, text = spanish
+    units = proposal.facts.summary()["units"]
+    texts = [e["description"] for u in units for e in u["equipment"]] + [n for u in units for n in u["notes"]]
+    texts += [s["label"] for u in units for s in u["key_sizes"]]
+    english = [t for t in texts if re.search(r"\b(the|of|with|and|per|each|to|is)\b", t)]
+    assert texts and not english, english
+    assert normalise(units[0]["equipment"][0]["description"])[:30] in normalise(text)
+    assert "valor por defecto del sector" in text
+    prose = normalise(text).replace("Wastewater Management in Dairy Processing", "")
+    assert not re.search(r"\b(the|with|from|per|must)\b", prose), re.findall(r".{40}\b(?:the|with|from|per|must)\b.{20}", prose)
+
+
 def test_the_alternatives_are_compared(english):
     proposal, _content, text = english
     assert len(proposal.facts.alternatives) > 1
