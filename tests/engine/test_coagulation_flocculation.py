@@ -133,3 +133,18 @@ def test_ahead_of_a_physical_chemical_separation_the_coagulation_dose_is_the_flo
     plain = check_unit(UnitCase("coagulation_flocculation", make_stream("10000 m3/d", peak_factor=1.5, **SECONDARY)),
                        {"calc.P_chem": ("4.773 mg/L", 1e-3)})
     assert "D_P" not in {r.id.split(".", 1)[1] for r in plain.log.records}
+
+
+def test_coagulant_feeds_above_the_largest_system_in_the_cost_data_are_split_into_parallel_systems():
+    # 20,000 m3/d × 1.5 at the design dose: 104.2 kg/h of coagulant product, above the 200 lb/h (90.7 kg/h) of
+    # McGivney & Kawamura's coagulant injection costs (Cost Estimating Manual for Water Treatment Facilities, 2008)
+    # → ⌈104.2 / 90.7⌉ = 2 storage and feed systems of 52.1 kg/h, each within the data: no warning.
+    unit = UnitCase("coagulation_flocculation", make_stream("20000 m3/d", peak_factor=1.5, **WASTEWATER)).run()
+    assert unit.sizing["coagulant_mass_rate"].quantity.m_as("kg/h") == pytest.approx(104.17, rel=1e-3)
+    assert unit.coagulant_systems == 2
+    assert next(e for e in unit.equipment if e.tag.endswith("-04")).quantity == 4
+    assert not [w for w in unit.ctx_for_test.warnings if "coagulant storage" in w]
+    # 10 m3/d needs 0.05 kg/h, below the smallest system in the data: the warning stays.
+    tiny = UnitCase("coagulation_flocculation", make_stream("10 m3/d", peak_factor=1.5, **WASTEWATER)).run()
+    assert tiny.coagulant_systems == 1
+    assert [w for w in tiny.ctx_for_test.warnings if "coagulant storage" in w]

@@ -76,3 +76,16 @@ def test_large_plain_flotation_uses_several_concrete_cells():
     unit = check_unit(case, {"trains": (3, 0), "removal.tss": (0.5, 1e-9)})
     assert not unit.packaged
     assert {i.category for i in unit.capex_items} == {"equipment", "civil"}
+
+
+def test_a_small_recycle_pump_is_costed_within_the_small_pump_curve_and_a_tiny_one_still_warns():
+    # 200 m3/d of a dairy wastewater: the recycle pump (under 4 kW, below Smith's pump curve, Chemical Process Design
+    # and Integration, Table 2.1) is costed per L/s on WaterTAP's low-pressure pump cost within 0.2–126 L/s
+    # (Towler & Sinnott, Chemical Engineering Design (2008), Table 6.6): no warning. At 5 m3/d it is 0.04 L/s, below any data.
+    feed = dict(tss=600, fog=800, bod=2500, cod=5000, tds=1200, alkalinity=300, tp=30)
+    unit = UnitCase("daf", make_stream("200 m3/d", peak_factor=1.5, **feed)).run()
+    assert unit.sizing["recycle_pump_power"].quantity.m_as("kW") < 4
+    assert any(i.description.startswith("centrifugal recycle pump with motor (below 4 kW)") for i in unit.capex_items)
+    assert not [w for w in unit.ctx_for_test.warnings if "recycle pump" in w]
+    tiny = UnitCase("daf", make_stream("5 m3/d", peak_factor=1.5, **feed)).run()
+    assert [w for w in tiny.ctx_for_test.warnings if "recycle pump" in w and "outside the cost curve" in w]

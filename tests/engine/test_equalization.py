@@ -111,3 +111,23 @@ def test_a_spanish_design_writes_its_notes_equipment_and_warnings_through_the_ca
                                   b=side, h=5.0)
     assert tank.material == tr("es", "Reinforced concrete")
     assert f"{side:.1f}".replace(".", ",") in tank.description
+
+
+def test_pumps_below_smiths_4_kw_are_costed_on_the_small_pump_curve_and_an_absurd_size_still_warns():
+    # 300 m3/d, shifts at PF 2: transfer pumps 6.875 m3/h = 1.91 L/s, 0.29 kW, below the 4 kW start of Smith's
+    # pump curve (Chemical Process Design and Integration, Table 2.1). They are costed per L/s on WaterTAP's
+    # low-pressure pump cost (889 USD_2018 per L/s) within the 0.2–126 L/s of single-stage centrifugal pump data
+    # (Towler & Sinnott, Chemical Engineering Design (2008), Table 6.6): no warning.
+    unit = UnitCase("equalization", make_stream("300 m3/d", peak_factor=2.0), context={"sector": "industrial"}).run()
+    pumps = next(e for e in unit.equipment if e.tag.endswith("-04"))
+    item = next(i for i in unit.capex_items if "transfer pump" in i.description)
+    assert item.description.startswith("small centrifugal transfer pump")
+    q_ls = unit.sizing["pump_flow"].quantity.m_as("L/s")
+    assert q_ls == pytest.approx(1.910, rel=1e-3)
+    from agents.engine.cost_curves import cost_index
+    assert item.cost.m_as("USD") == pytest.approx(pumps.quantity * 889 * q_ls * cost_index().factor(2018), rel=1e-9)
+    assert not [w for w in unit.ctx_for_test.warnings if "pump" in w]
+    # 1 m3/d: 0.0064 L/s per pump is below any pump cost data, and 1,000,000 m3/d (961 kW each) above Smith's 700 kW.
+    for flow in ("1 m3/d", "1000000 m3/d"):
+        odd = UnitCase("equalization", make_stream(flow, peak_factor=2.0), context={"sector": "industrial"}).run()
+        assert [w for w in odd.ctx_for_test.warnings if "pump" in w and "outside the cost curve" in w]

@@ -24,6 +24,7 @@ applies its with-chemicals removals and takes the floc and its P
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from typing import Any
 
@@ -410,22 +411,32 @@ class CoagulationFlocculation(UnitProcess):
         self.add_sizing("coagulant_feed", "Coagulant solution feed rate", feed)
         self.add_sizing("coagulant_mass_rate", "Coagulant product mass rate (design)", self.coagulant_capacity, "kg/hour")
         self.add_sizing("polymer_mass_rate", "Polymer product mass rate", polymer.consumption, "kg/hour")
+        # Above the largest storage and feed system in the cost data, systems are built in parallel.
+        curve = self.cost_curve("coagulant_feed")
+        m_max = Q_(curve.high, curve.capacity_unit)
+        systems = max(1, math.ceil((self.coagulant_capacity / m_max).to("dimensionless").magnitude - 1e-9))
+        self.calc("N_cf", "Number of coagulant storage and feed systems in parallel", "N_cf = ⌈M_c / M_max⌉",
+                  {"M_c": (self.coagulant_capacity, "calculated", "coagulant product at the design dose"),
+                   "M_max": (m_max, curve.source, "largest storage and feed system in the cost data")},
+                  Q_(systems, "dimensionless"))
+        self.coagulant_systems = systems
         pump = self.c("dosing_pump_power").quantity
-        self.add_equipment("-03", self.t("Coagulant day tank {v:.2f} m3", v=day_tank.magnitude), quantity=1, capacity=day_tank,
-                           material="HDPE / FRP")
-        self.add_equipment("-04", self.t("Coagulant metering pump, {q:.1f} L/h (duty + standby)", q=feed.magnitude), quantity=2,
-                           standby=1, capacity=feed, power=pump, material="PVDF head, PTFE diaphragm")
+        self.add_equipment("-03", self.t("Coagulant day tank {v:.2f} m3", v=(day_tank / systems).magnitude),
+                           quantity=systems, capacity=day_tank / systems, material="HDPE / FRP")
+        self.add_equipment("-04", self.t("Coagulant metering pump, {q:.1f} L/h (duty + standby)", q=(feed / systems).magnitude),
+                           quantity=2 * systems, standby=systems, capacity=feed / systems, power=pump,
+                           material="PVDF head, PTFE diaphragm")
         self.add_equipment("-05", "Polymer make-down unit", quantity=1, capacity=polymer.consumption.to("kg/hour"),
                            power=self.c("polymer_unit_power").quantity, material="AISI 304 / PE tanks")
         self.add_equipment("-06", self.t("Polymer metering pump, {q:.1f} L/h (duty + standby)", q=poly_feed.magnitude), quantity=2,
                            standby=1, capacity=poly_feed, power=pump, material="Progressive cavity, EPDM stator")
-        n_pumps, installed = 2, pump * 4 + self.c("polymer_unit_power").quantity
+        n_pumps, installed = systems + 1, pump * (2 * systems + 2) + self.c("polymer_unit_power").quantity
         caustic = next((c for c in self.chemicals if c.key == "sodium_hydroxide"), None)
         if caustic is not None:
             self.add_equipment("-07", "Caustic soda metering pump (duty + standby) with day tank", quantity=2, standby=1,
                                capacity=(caustic.consumption / CAUSTIC_DENSITY).to("L/hour"), power=pump,
                                material="PVDF head, EPDM diaphragm")
-            n_pumps, installed = 3, installed + pump * 2
+            n_pumps, installed = n_pumps + 1, installed + pump * 2
         self.add_power("Chemical dosing (metering pumps, polymer make-down)", installed,
                        pump * n_pumps + self.c("polymer_unit_power").quantity)
 
@@ -439,6 +450,7 @@ class CoagulationFlocculation(UnitProcess):
             self.curve_cost("rapid_mix", self.sizing["rapid_mix_volume"].quantity, count=self.trains, category="civil")
             self.curve_cost("flocculation", self.sizing["flocculation_volume"].quantity, count=self.trains,
                             category="civil")
-        self.curve_cost("coagulant_feed", self.sizing["coagulant_mass_rate"].quantity)
+        self.curve_cost("coagulant_feed", self.sizing["coagulant_mass_rate"].quantity / self.coagulant_systems,
+                        count=self.coagulant_systems)
         self.curve_cost("polymer_system", self.sizing["polymer_mass_rate"].quantity)
 

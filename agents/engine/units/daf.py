@@ -23,7 +23,7 @@ from ..quantities import Q_, Quantity
 from ..stream import WATER_DENSITY, Stream
 from .base import UnitProcess, register
 from .coagulation_flocculation import chemical_removals, dose_chemicals
-from .equalization import pump_power
+from .equalization import pump_cost, pump_power
 from .common import ATMOSPHERE, GRAVITY
 from .oil_water_separator import interpolate
 
@@ -227,7 +227,8 @@ class DissolvedAirFlotation(UnitProcess):
             q_peak = next(r for r in self.log.records if r.id == f"{self.tag}.Q_p").result
             self.curve_cost("daf_equipment", q_peak / n, count=n)
             self.curve_cost("daf_tank", self.sizing["unit_volume"].quantity, count=n, category="civil")
-        self.curve_cost("recycle_pump", self.sizing["recycle_pump_power"].quantity, count=n + 1)
+        pump_cost(self, "recycle_pump", "small_pump", self.sizing["recycle_pump_power"].quantity,
+                  self.sizing["recycle_flow"].quantity / n, n + 1)
         if self.conditioned == "in-line":
             q_peak = next(r for r in self.log.records if r.id == f"{self.tag}.Q_p").result
             self.curve_cost("chemical_feed", q_peak)

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import math
 
+from ..cost_curves import cost_index
 from ..criteria import Criterion
 from ..i18n import mark
 from ..quantities import Q_, Quantity
@@ -37,6 +38,28 @@ def pump_power(unit: UnitProcess, symbol: str, what: str, flow: Quantity, head: 
                      {"ρ": (WATER_DENSITY, "physical constant", "water density"), "g": (GRAVITY, "physical constant"),
                       "Q": (flow, "calculated", "pumped flow"), "H": h_input, "η": efficiency},
                      WATER_DENSITY * GRAVITY * flow * h / efficiency.m, unit="kW")
+
+
+def pump_cost(unit: UnitProcess, curve: str, small_curve: str, power: Quantity, flow: Quantity, count: int) -> Quantity:
+    """Purchased cost of ``count`` pumps of ``power`` (absorbed, each) moving ``flow`` (each).
+
+    Smith's pump-and-motor curve starts at 4 kW; pumps smaller than its range
+    are costed per L/s with the small-pump curve, whose range covers them, but
+    never above the smallest pump of Smith's data (a smaller pump costs no more).
+    """
+    large = unit.cost_curve(curve)
+    if large.low is None or power.to(large.capacity_unit).magnitude >= large.low:
+        return unit.curve_cost(curve, power, count=count)
+    small = unit.cost_curve(small_curve)
+    index = cost_index()
+    c_small = (small.reference_cost * (flow.to(small.capacity_unit).magnitude / small.reference_capacity) ** small.exponent
+               * index.factor(small.year))
+    c_floor = large.reference_cost * (large.low / large.reference_capacity) ** large.exponent * index.factor(large.year)
+    if c_small <= c_floor:
+        return unit.curve_cost(small_curve, flow, count=count)
+    unit.note("Pumps below {low:g} kW costed as the smallest pump of the {low:g}–{high:g} kW curve, which is "
+              "cheaper than the per-L/s estimate at this flow.", low=large.low, high=large.high)
+    return unit.curve_cost(curve, Q_(large.low, large.capacity_unit), count=count)
 
 
 @register
@@ -171,4 +194,5 @@ class Equalization(UnitProcess):
         self.curve_cost("mixer", self.sizing["mixer_power"].quantity, count=mixers.quantity)
         self.curve_cost("blower", self.sizing["air_flow"].quantity, count=2)
         pumps = next(e for e in self.equipment if e.tag.endswith("-04"))
-        self.curve_cost("transfer_pump", self.sizing["pump_power"].quantity, count=pumps.quantity)
+        pump_cost(self, "transfer_pump", "small_pump", self.sizing["pump_power"].quantity,
+                  self.sizing["pump_flow"].quantity, pumps.quantity)
