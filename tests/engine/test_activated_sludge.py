@@ -18,9 +18,10 @@ from .harness import UnitCase, check_unit, make_stream, value_of
 EXAMPLE_8_3 = dict(bod=140, cod=300, tss=70, tn=35, nh4_n=25, tp=6, alkalinity=140)
 # The example's own fractions (VSS 60/70; nbVSS 20/60) and site; M&E's NOx balance has no
 # refractory soluble organic N, so it is set to zero to reproduce the book.
-EXAMPLE_OVERRIDES = {"vss_tss_ratio": 60 / 70, "nbvss_fraction": 1 / 3, "site_elevation": "500 m", "sote": 0.35,
+EXAMPLE_OVERRIDES = {"vss_tss_ratio": 60 / 70, "nbvss_fraction": 1 / 3, "sote": 0.35,
                      "effluent_soluble_organic_n": 0}
-AT_12_C = {"design_temperature": Sourced(Q_(12.0, "degC"), "M&E 5th ed. Example 8-3")}
+AT_12_C = {"design_temperature": Sourced(Q_(12.0, "degC"), "M&E 5th ed. Example 8-3"),
+           "site_elevation": Sourced(Q_(500.0, "m"), "M&E 5th ed. Example 8-3")}
 
 
 def example_case(targets=None, overrides=None, flow="22700 m3/d"):

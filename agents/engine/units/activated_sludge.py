@@ -31,7 +31,7 @@ from ..i18n import mark
 from ..quantities import Q_, Quantity
 from ..stream import Stream
 from .base import UnitProcess, register
-from .common import cheaper_option
+from .common import cheaper_option, cost_nutrient_dosing, nutrient_dose, nutrient_note
 
 GRAVITY = Q_(9.81, "m/s**2")
 R_GAS = 8.314  # kJ/(kmol·K)
@@ -123,6 +123,8 @@ class BiologicalDesign:
     nbvss: Quantity
     nbscod: Quantity | None
     rbcod_fraction: float
+    n_dose: Quantity = Q_(0.0, "mg/L")  # nitrogen dosed for biomass growth, as N
+    p_dose: Quantity = Q_(0.0, "mg/L")  # phosphorus dosed for biomass growth, as P
 
 
 class SuspendedGrowth(UnitProcess):
@@ -267,7 +269,10 @@ class SuspendedGrowth(UnitProcess):
         nh4_e: Quantity | None = None
         nox = Q_(0.0, "mg/L")
         px_nit = Q_(0.0, "kg/day")
+        n_dose = Q_(0.0, "mg/L")
         if tkn is not None:
+            # Nitrogen short of the biomass need is dosed (no nitrifiers grow then: no ammonia is left for them).
+            n_dose = nutrient_dose(self, "tn", q, px_h, tkn - son.quantity)
             if nitrifying:
                 nh4_e = ne
             else:
@@ -277,7 +282,7 @@ class SuspendedGrowth(UnitProcess):
                     b_a.to("1/day").magnitude, srt_d)
                 nh4_e = Q_(n_kin, "mg/L") if n_kin is not None else None
             decay_a = 1.0 + b_a.to("1/day").magnitude * srt_d
-            available = tkn - son.quantity
+            available = tkn + n_dose - son.quantity
             for _ in range(30):
                 uptake = (f_n.m * (px_h + px_nit) / q).to("mg/L")
                 ammonia_left = max(available - uptake, Q_(0.0, "mg/L"))
@@ -289,11 +294,12 @@ class SuspendedGrowth(UnitProcess):
                 nox = new_nox
             nox = new_nox
             nh4_e = n_left
-            self.calc("N_e", "Effluent NH4-N", "N_e = min(N_e,kinetic, TKN − sON − 0.12·P_X,bio/Q)",
-                      {"TKN": (tkn, "calculated"), "sON": son, "P_X,bio": (px_h + px_nit, "calculated"),
-                       "Q": (q, "influent")}, nh4_e, unit="mg/L")
-            nox = self.calc("NOx", "NH4-N oxidised to nitrate", "NOx = TKN − sON − N_e − f_N·P_X,bio/Q",
-                            {"TKN": (tkn, "calculated"), "sON": son, "N_e": (nh4_e, "calculated"), "f_N": f_n,
+            self.calc("N_e", "Effluent NH4-N", "N_e = min(N_e,kinetic, TKN + D_N − sON − 0.12·P_X,bio/Q)",
+                      {"TKN": (tkn, "calculated"), "D_N": (n_dose, "calculated"), "sON": son,
+                       "P_X,bio": (px_h + px_nit, "calculated"), "Q": (q, "influent")}, nh4_e, unit="mg/L")
+            nox = self.calc("NOx", "NH4-N oxidised to nitrate", "NOx = TKN + D_N − sON − N_e − f_N·P_X,bio/Q",
+                            {"TKN": (tkn, "calculated"), "D_N": (n_dose, "calculated"), "sON": son,
+                             "N_e": (nh4_e, "calculated"), "f_N": f_n,
                              "P_X,bio": (px_h + px_nit, "calculated"), "Q": (q, "influent")}, nox, unit="mg/L")
             px_nit = self.calc("P_X,nit", "Nitrifier biomass production", "P_X,nit = Q·Y_n·NOx/(1 + b_AOB·SRT)",
                                {"Q": (q, "influent"), "Y_n": y_a, "NOx": (nox, "calculated"),
@@ -308,6 +314,9 @@ class SuspendedGrowth(UnitProcess):
         px_bio = self.calc("P_X,bio", "Biomass production (VSS)", "P_X,bio = P_X,H + P_X,nit",
                            {"P_X,H": (px_h, "calculated"), "P_X,nit": (px_nit, "calculated")}, px_h + px_nit,
                            unit="kg/day")
+        p_dose = Q_(0.0, "mg/L")
+        if influent.get("tp") is not None:
+            p_dose = nutrient_dose(self, "tp", q, px_bio, influent.get("tp"))
         px_vss = self.calc("P_X,VSS", "Volatile solids production", "P_X,VSS = P_X,bio + Q·nbVSS",
                            {"P_X,bio": (px_bio, "calculated"), "Q": (q, "influent"), "nbVSS": (nbvss, "calculated")},
                            px_bio + q * nbvss, unit="kg/day")
@@ -332,7 +341,7 @@ class SuspendedGrowth(UnitProcess):
                           (px_tss / (q * (bod - s_q / ratio.m))).to(""))
         self.add_sizing("observed_yield", "Observed sludge yield, g TSS/g BOD", y_obs)
         return BiologicalDesign(temp, nitrifying, b_h, srt, s_q, px_bio, px_h, px_vss, px_tss, nox, nh4_e, tkn, volume,
-                                mlvss, bod, bcod, nbvss, nbscod, self.c("rbcod_fraction").m)
+                                mlvss, bod, bcod, nbvss, nbscod, self.c("rbcod_fraction").m, n_dose, p_dose)
 
     def _nitrification_needed(self, q: Quantity, bcod: Quantity, tkn: Quantity, srt_bod: Quantity,
                               mu_h: Quantity, b_h: Quantity) -> bool:
@@ -363,7 +372,9 @@ class SuspendedGrowth(UnitProcess):
         label = self.t(label)
         alpha_value = alpha.m if hasattr(alpha, "m") else float(alpha[0].to("").magnitude)
         beta, fouling = self.c("beta"), self.c("diffuser_fouling")
-        theta, d_e, elev = self.c("theta_aeration"), self.c("depth_correction"), self.c("site_elevation")
+        theta, d_e = self.c("theta_aeration"), self.c("depth_correction")
+        site = self.ctx.site_elevation
+        elev = Sourced(site.quantity.to("m"), site.source)
         do = self.c(do_name)
         submergence = self.calc("D_f", "Diffuser submergence", "D_f = SWD − h_d",
                                 {"SWD": (depth, "design"), "h_d": self.c("diffuser_height")},
@@ -727,15 +738,27 @@ class SuspendedGrowth(UnitProcess):
 
     # -- effluent --------------------------------------------------------------
 
-    def _biosolids(self, q: Quantity, bio: BiologicalDesign, tss_out: Quantity) -> dict[str, float]:
-        """g of BOD, COD, N and P per g of the solids leaving, for the separator downstream."""
+    def _biosolids(self, q: Quantity, bio: BiologicalDesign, tss_out: Quantity, influent: Stream) -> dict[str, float]:
+        """g of BOD, COD, N and P per g of the solids leaving, for the separator downstream.
+
+        The biomass takes up N and P only as far as the influent and the doses bring them: the N
+        in the solids is at most TKN + D_N − sON − N_e − NOx and the P at most TP + D_P, so that
+        the solids never carry more than came in.
+        """
         load = (q * tss_out).to("kg/day")
         particulate_cod = COD_PER_VSS * bio.px_bio + self.c("particulate_cod_vss_ratio").m * q * bio.nbvss
+        n_bio = (self.c("biomass_n_content").m * bio.px_bio / q).to("mg/L")
+        if bio.tkn is not None and bio.nh4_effluent is not None:
+            left = bio.tkn + bio.n_dose - self.c("effluent_soluble_organic_n").quantity - bio.nh4_effluent - bio.nox
+            n_bio = min(n_bio, max(left.to("mg/L"), Q_(0.0, "mg/L")))
+        p_bio = (self.c("biomass_p_content").m * bio.px_bio / q).to("mg/L")
+        if influent.get("tp") is not None:
+            p_bio = min(p_bio, (influent.get("tp") + bio.p_dose).to("mg/L"))
         return {
             "bod": self.c("solids_bod_ratio").m,
             "cod": (particulate_cod / load).to("").magnitude,
-            "tn": (self.c("biomass_n_content").m * bio.px_bio / load).to("").magnitude,
-            "tp": (self.c("biomass_p_content").m * bio.px_bio / load).to("").magnitude,
+            "tn": (n_bio * q / load).to("").magnitude,
+            "tp": (p_bio * q / load).to("").magnitude,
         }
 
 
@@ -807,7 +830,7 @@ class ActivatedSludge(SuspendedGrowth):
                               {"P_X,TSS": (bio.px_tss, "calculated"), "Q·TSS_in": (tss_in_load, "influent")},
                               bio.px_tss - tss_in_load, unit="kg/day")
         self.generated["tss"] = generated
-        ratios = self._biosolids(q, bio, tss_out)
+        ratios = self._biosolids(q, bio, tss_out, influent)
         changes = self._effluent_quality(influent, bio, tss_out, ratios, reactor["no3_e"], alk_out)
         self.effluent = influent.derive(**changes)
         self._removals(influent)
@@ -817,6 +840,7 @@ class ActivatedSludge(SuspendedGrowth):
                       srt=bio.srt.magnitude, t=t, nox=bio.nox.magnitude)
         self.ctx.shared.update({"mlss": mlss, "ras_ratio": ras, "ras_concentration": x_r.quantity,
                                 "biosolids": ratios})
+        nutrient_note(self, influent, {"tn": bio.n_dose, "tp": bio.p_dose})
         self.equipment.sort(key=lambda e: e.tag)
         mode = self.t("nitrifying") if bio.nitrifying else self.t("BOD removal")
         if denit:
@@ -859,12 +883,9 @@ class ActivatedSludge(SuspendedGrowth):
                                        "r_N": (Q_(ratios["tn"], ""), "calculated"), "TSS_out": (tss_out, "calculated")},
                                       bio.nh4_effluent + no3_e + son + ratios["tn"] * tss_out, unit="mg/L")
         if influent.get("tp") is not None:
-            tp_in = influent.get("tp")
-            particulate = ratios["tp"] * tss_out
-            if particulate > tp_in:
-                self.warn("influent phosphorus is below the biomass requirement ({p:.1f} mg/L); phosphorus must be dosed.",
-                          p=particulate.to("mg/L").magnitude)
-            changes["tp"] = tp_in
+            changes["tp"] = self.calc("TP_out", "Total P of the solids stream (influent and dosed)", "TP = TP_in + D_P",
+                                      {"TP_in": (influent.get("tp"), "influent"), "D_P": (bio.p_dose, "calculated")},
+                                      influent.get("tp") + bio.p_dose, unit="mg/L")
         if influent.get("alkalinity") is not None or bio.nox.magnitude > 0:
             changes["alkalinity"] = alk_out
         if "tds" in self.generated:
@@ -874,6 +895,7 @@ class ActivatedSludge(SuspendedGrowth):
     # -- cost ------------------------------------------------------------------
 
     def cost(self) -> None:
+        cost_nutrient_dosing(self)
         if self.packaged:
             assert self.influent is not None
             self.curve_cost("packaged_plant", self.influent.flow)

@@ -6,7 +6,7 @@ from dataclasses import replace
 
 from ..calc import CalcLog
 from ..costing import installed_cost
-from ..criteria import Criterion
+from ..criteria import Criterion, load_data
 from ..i18n import mark
 from ..quantities import Q_, Quantity
 from ..stream import WATER_DENSITY, Stream
@@ -90,3 +90,116 @@ def blower_power(unit: UnitProcess, air_flow: Quantity, submergence: Quantity, l
                       "n": (Q_(n, ""), PHYSICS, "(k − 1)/k for air"), "e": efficiency,
                       "p_2": (p2, "calculated"), "p_1": (ATMOSPHERE, PHYSICS)},
                      power, unit="kW")
+
+
+# -- nutrients for net biomass growth -----------------------------------------------
+
+# The dosed chemical of each nutrient (data/chemicals.yaml; active_fraction = N or P content), the
+# criteria of its solution, the suffixes of its pumps and tank, and its names (messages).
+NUTRIENT_PRODUCTS = {
+    "tn": {"chemical": "urea", "strength": "urea_solution_strength", "density": "urea_solution_density",
+           "suffixes": ("-21", "-22"), "name": mark("Urea solution"), "skid": mark("Urea dosing skid"),
+           "purpose": mark("Nitrogen for biomass growth")},
+    "tp": {"chemical": "phosphoric_acid", "strength": None, "density": "phosphoric_acid_density",
+           "suffixes": ("-23", "-24"), "name": mark("Phosphoric acid (75 %)"), "skid": mark("Phosphoric acid dosing skid"),
+           "purpose": mark("Phosphorus for biomass growth")},
+}
+
+
+def nutrient_dose(unit: UnitProcess, nutrient: str, flow: Quantity, biomass: Quantity,
+                  available: Quantity) -> Quantity:
+    """Dose (mg/L as N or P) that lets the net biomass growth take up what it needs and leave a residual.
+
+    ``nutrient`` is ``"tn"`` or ``"tp"``; ``biomass`` the net biomass production (kg VSS/d);
+    ``available`` what the influent brings that the biomass can use (TKN − sON for N, TP for P).
+    Need = f·P_X,bio/Q + residual (f = 0.12 g N and 0.015–0.02 g P per g VSS, Metcalf & Eddy 5th ed.,
+    Ch. 7–8; the residual keeps the nutrient from limiting growth). When the influent brings less,
+    urea or phosphoric acid is dosed (``add_chemical``, so the plant costs its use), with its metering
+    pumps and tank, and the dose is recorded in ``unit.generated`` so that the N or P balance closes.
+    """
+    element = "N" if nutrient == "tn" else "P"
+    content = unit.c("biomass_n_content" if nutrient == "tn" else "biomass_p_requirement")
+    residual = unit.c("nutrient_residual_n" if nutrient == "tn" else "nutrient_residual_p")
+    description = mark("Nitrogen needed by net biomass growth with the residual for healthy biomass") if nutrient == "tn" \
+        else mark("Phosphorus needed by net biomass growth with the residual for healthy biomass")
+    need = unit.calc(f"{element}_req", description, f"{element}_req = f_{element}·P_X,bio/Q + {element}_res",
+                     {f"f_{element}": content, "P_X,bio": (biomass, "calculated", "net biomass production (VSS)"),
+                      "Q": (flow, "influent"), f"{element}_res": residual},
+                     content.m * biomass / flow + residual.quantity, unit="mg/L")
+    short = (need - available).to("mg/L")
+    dose = unit.calc(f"{element}_dose", mark("Nutrient to dose (as the element)"),
+                     f"D_{element} = max(0, {element}_req − {element}_avail)",
+                     {f"{element}_req": (need, "calculated"),
+                      f"{element}_avail": (available, "influent", "what the influent brings to the biomass")},
+                     max(short, Q_(0.0, "mg/L")), unit="mg/L")
+    unit.nutrient_need = {**getattr(unit, "nutrient_need", {}), nutrient: need}
+    if dose.magnitude <= 0:
+        return dose
+    product = NUTRIENT_PRODUCTS[nutrient]
+    key = product["chemical"]
+    fraction = load_data("chemicals")["chemicals"][key]["active_fraction"]
+    as_product = unit.calc(f"D_{key}", unit.t("{chemical} dose as product", chemical=unit.chemical_name(key)),
+                           f"D = D_{element}/w_{element}",
+                           {f"D_{element}": (dose, "calculated"),
+                            f"w_{element}": (Q_(fraction, ""), "data/chemicals.yaml", "nutrient content of the product")},
+                           dose / fraction, unit="mg/L")
+    chem = unit.add_chemical(key, product["purpose"], as_product, flow)
+    unit.generated[nutrient] = unit.generated.get(nutrient, Q_(0.0, "kg/day")) + (dose * flow).to("kg/day")
+    _nutrient_dosing_equipment(unit, nutrient, chem.consumption)
+    return dose
+
+
+def _nutrient_dosing_equipment(unit: UnitProcess, nutrient: str, consumption: Quantity) -> None:
+    """Metering pumps (duty/standby) and a tank of the nutrient solution, as the units' other dosing skids."""
+    product = NUTRIENT_PRODUCTS[nutrient]
+    name = unit.t(product["name"])
+    density = unit.c(product["density"])
+    inputs = {"M": (consumption, "calculated", mark("product consumption")), "t_storage": unit.c("chemical_storage_days"),
+              "ρ": density}
+    solution = consumption / density.quantity
+    equation = "V = M·t_storage/ρ"
+    if product["strength"]:
+        strength = unit.c(product["strength"])
+        inputs["w"] = strength
+        solution = solution / strength.m
+        equation = "V = M·t_storage/(w·ρ)"
+    volume = unit.calc("V_store", unit.t("{name} storage volume", name=name), equation, inputs,
+                       solution * unit.c("chemical_storage_days").quantity, unit="m**3")
+    pump = unit.c("metering_pump_power")
+    # Metering pumps are sized at twice the average feed for turndown to the peak load.
+    suffixes = product["suffixes"]
+    unit.add_equipment(suffixes[0], unit.t("{name} dosing pump (diaphragm metering)", name=name), quantity=2, standby=1,
+                       capacity=(solution * 2).to("L/hour"), power=pump.quantity, material="PVDF head")
+    unit.add_equipment(suffixes[1], unit.t("{name} storage tank", name=name), quantity=1, capacity=volume,
+                       material="HDPE")
+    unit.add_power(unit.t("{name} dosing pumps", name=name), pump.quantity * 2, pump.quantity)
+    unit.nutrient_skids = [*getattr(unit, "nutrient_skids", []), (product["skid"], consumption.to("kg/day"))]
+
+
+def nutrient_note(unit: UnitProcess, influent: Stream, doses: dict[str, Quantity]) -> None:
+    """The unit's note on BOD:N:P and what is dosed (nothing when the influent brings enough)."""
+    if not any(d.magnitude > 0 for d in doses.values()):
+        return
+    bod = influent.get("bod")
+    n = influent.get("tn") if influent.get("tn") is not None else influent.get("nh4_n")
+    p = influent.get("tp")
+    ratio = unit.t("BOD:N:P = 100:{n}:{p}",
+                   n=f"{(n / bod).to('').magnitude * 100:.1f}" if n is not None else "?",
+                   p=f"{(p / bod).to('').magnitude * 100:.2f}" if p is not None else "?")
+    dosed = []
+    for nutrient, dose in doses.items():
+        if dose.magnitude <= 0:
+            continue
+        key = NUTRIENT_PRODUCTS[nutrient]["chemical"]
+        chem = next(c for c in unit.chemicals if c.key == key)
+        dosed.append(unit.t("{dose:.1f} mg/L as {element} with {chemical} ({kg:,.0f} kg/d)", dose=dose.magnitude,
+                            element="N" if nutrient == "tn" else "P", chemical=unit.chemical_name(key),
+                            kg=chem.consumption.to("kg/day").magnitude))
+    unit.note("Nutrients: the influent has {ratio}, short of what the biomass grown takes up (about 100:5:1) "
+              "plus a residual for healthy biomass; dosed {dosed}.", ratio=ratio, dosed="; ".join(dosed))
+
+
+def cost_nutrient_dosing(unit: UnitProcess) -> None:
+    """Purchased cost of the nutrient dosing skids, on the unit's dosing-system cost curve."""
+    for skid, consumption in getattr(unit, "nutrient_skids", []):
+        unit.curve_cost("dosing_system", consumption, description=skid)

@@ -30,7 +30,7 @@ from ..quantities import Q_, Quantity
 from ..stream import Stream
 from .activated_sludge import COD_PER_VSS, O2_PER_N_NITRIFIED, SuspendedGrowth
 from .base import register
-from .common import cheaper_option
+from .common import cheaper_option, cost_nutrient_dosing, nutrient_dose, nutrient_note
 
 
 @register
@@ -78,16 +78,20 @@ class MovingBedBiofilmReactor(SuspendedGrowth):
         nitrifying = False
         nox = Q_(0.0, "mg/L")
         nh4_e = None
+        n_dose = Q_(0.0, "mg/L")
         if tkn is not None:
-            ammonia = tkn - son.quantity - uptake
+            # Nitrogen short of the biofilm's need is dosed (then no ammonia is left to nitrify).
+            n_dose = nutrient_dose(self, "tn", q, fv.m * solids_h, tkn - son.quantity)
+            ammonia = tkn + n_dose - son.quantity - uptake
             nitrifying = self._n_target_needs_nitrification(ammonia)
             if nitrifying:
                 nh4_e = self.c("design_effluent_nh4").quantity
                 target = self.ctx.target("nh4_n")
                 if target is not None and target < nh4_e:
                     nh4_e = target.to("mg/L")
-                nox = self.calc("NOx", "Ammonia-N nitrified", "NOx = TKN − sON − f_N·f_v·P_X,H/Q − N_e",
-                                {"TKN": (tkn, "calculated"), "sON": son, "f_N": f_n, "f_v": fv,
+                nox = self.calc("NOx", "Ammonia-N nitrified", "NOx = TKN + D_N − sON − f_N·f_v·P_X,H/Q − N_e",
+                                {"TKN": (tkn, "calculated"), "D_N": (n_dose, "calculated"), "sON": son, "f_N": f_n,
+                                 "f_v": fv,
                                  "P_X,H": (solids_h, "calculated"), "Q": (q, "influent"), "N_e": (nh4_e, "design")},
                                 max(ammonia - nh4_e, Q_(0.0, "mg/L")), unit="mg/L")
             else:
@@ -105,6 +109,10 @@ class MovingBedBiofilmReactor(SuspendedGrowth):
             solids_n = self.calc("P_X,N", "Nitrifier solids produced", "P_X,N = Y_n·Q·NOx/f_v",
                                  {"Y_n": self.c("y_aob"), "Q": (q, "influent"), "NOx": (nox, "calculated"),
                                   "f_v": fv}, q * nox * self.c("y_aob").m / fv.m, unit="kg/day")
+
+        p_dose = Q_(0.0, "mg/L")
+        if influent.get("tp") is not None:
+            p_dose = nutrient_dose(self, "tp", q, fv.m * (solids_h + solids_n), influent.get("tp"))
 
         # --- media and reactors ---
         sigma, fill = self.c("specific_surface"), self.c("fill_fraction")
@@ -194,7 +202,8 @@ class MovingBedBiofilmReactor(SuspendedGrowth):
 
         alk_out = self._alkalinity(influent, nox, Q_(0.0, "mg/L"))
         self._effluent(influent, tss, sbod_in, sbod_e, r_bod.m, solids_h + solids_n, fv.m, bcod_removed, nh4_e, nox,
-                       alk_out)
+                       alk_out, {"tn": n_dose, "tp": p_dose})
+        nutrient_note(self, influent, {"tn": n_dose, "tp": p_dose})
         self._n_series, self._floor = n_series, floor
         if self.packaged:
             self.note("Average flow {flow:,.0f} m3/d is below {limit:g} m3/d: a containerised MBBR is used.",
@@ -213,7 +222,7 @@ class MovingBedBiofilmReactor(SuspendedGrowth):
 
     def _effluent(self, influent: Stream, tss: Quantity, sbod_in: Quantity, sbod_e: Quantity, r_bod: float,
                   solids: Quantity, fv: float, bcod_removed: Quantity, nh4_e: Quantity | None, nox: Quantity,
-                  alk_out: Quantity) -> None:
+                  alk_out: Quantity, doses: dict[str, Quantity]) -> None:
         q = influent.flow
         self.generated["tss"] = solids.to("kg/day")
         tss_out = self.calc("TSS_out", "Solids leaving to the separator", "TSS_out = TSS_in + P_X/Q",
@@ -259,6 +268,14 @@ class MovingBedBiofilmReactor(SuspendedGrowth):
         if nh4_e is not None:
             changes["nh4_n"] = nh4_e
             changes["no3_n"] = influent.get("no3_n", 0.0) + nox
+        # Total N and P pass on (the biofilm's uptake leaves with its solids), plus what is dosed.
+        for p, element in (("tn", "N"), ("tp", "P")):
+            if influent.get(p) is not None and doses[p].magnitude > 0:
+                changes[p] = self.calc(f"{p.upper()}_out", mark("Total nutrient leaving (influent and dosed)"),
+                                       f"{p.upper()} = {p.upper()}_in + D_{element}",
+                                       {f"{p.upper()}_in": (influent.get(p), "influent"),
+                                        f"D_{element}": (doses[p], "calculated")}, influent.get(p) + doses[p],
+                                       unit="mg/L")
         if influent.get("alkalinity") is not None or nox.magnitude > 0:
             changes["alkalinity"] = alk_out
         if "tds" in self.generated:
@@ -270,10 +287,14 @@ class MovingBedBiofilmReactor(SuspendedGrowth):
                 self.removals[p] = max(0.0, 1.0 - (c_out / c_in).to("").magnitude)
         # Particulate N is what the total keeps beyond the soluble forms (influent organic N and biomass N).
         n_ratio = self.c("biomass_n_content").m * fv
-        if influent.get("tn") is not None and nh4_e is not None:
+        tn_out, tp_out = self.effluent.get("tn"), self.effluent.get("tp")
+        if tn_out is not None and nh4_e is not None:
             soluble = nh4_e + changes["no3_n"] + self.c("effluent_soluble_organic_n").quantity
-            n_ratio = (max(influent.get("tn") - soluble, Q_(0.0, "mg/L")) / tss_out).to("").magnitude
+            n_ratio = (max(tn_out - soluble, Q_(0.0, "mg/L")) / tss_out).to("").magnitude
         p_ratio = self.c("biomass_p_content").m * fv
+        if tp_out is not None:
+            # The solids carry no more phosphorus than the influent and the dose bring.
+            p_ratio = min(p_ratio, (tp_out / tss_out).to("").magnitude)
         self.ctx.shared.update({
             "mlss": tss_out, "ras_ratio": Q_(0.0, ""),
             "ras_concentration": self.c("settled_sludge_concentration").quantity,
@@ -283,6 +304,7 @@ class MovingBedBiofilmReactor(SuspendedGrowth):
         })
 
     def cost(self) -> None:
+        cost_nutrient_dosing(self)
         media = self.sizing["media_volume"].quantity
         if self.packaged:
             assert self.influent is not None

@@ -22,6 +22,7 @@ from ..quantities import Q_, Quantity
 from ..stream import Stream
 from .activated_sludge import GRAVITY, BiologicalDesign, SuspendedGrowth
 from .base import register
+from .common import cost_nutrient_dosing, nutrient_note
 
 WATER = Q_(1000.0, "kg/m**3")
 
@@ -114,6 +115,7 @@ class MembraneBioreactor(SuspendedGrowth):
             c_in, c_out = influent.get(p), self.effluent.get(p) if self.effluent else None
             if c_in is not None and c_out is not None and c_in.magnitude > 0:
                 self.removals[p] = max(0.0, 1.0 - (c_out / c_in).to("").magnitude)
+        nutrient_note(self, influent, {"tn": bio.n_dose, "tp": bio.p_dose})
         self.equipment.sort(key=lambda e: e.tag)
         self.note("SRT {srt:.1f} d at MLSS {mlss:g} g/L, {t:g} °C; {opening:g} mm fine screens protect the membranes "
                   "(part of this unit).", srt=bio.srt.magnitude, mlss=mlss_gl, t=t,
@@ -258,10 +260,12 @@ class MembraneBioreactor(SuspendedGrowth):
                                        "sON": son}, bio.nh4_effluent + no3_e + son.quantity, unit="mg/L")
         if influent.get("tp") is not None:
             taken = self.c("biomass_p_content").m * bio.px_bio / q
-            changes["tp"] = self.calc("TP_e", "Permeate phosphorus (biomass uptake only)", "TP_e = max(0, TP − f_P·P_X,bio/Q)",
-                                      {"TP": (influent.get("tp"), "influent"), "f_P": self.c("biomass_p_content"),
+            changes["tp"] = self.calc("TP_e", "Permeate phosphorus (biomass uptake only)",
+                                      "TP_e = max(0, TP + D_P − f_P·P_X,bio/Q)",
+                                      {"TP": (influent.get("tp"), "influent"), "D_P": (bio.p_dose, "calculated"),
+                                       "f_P": self.c("biomass_p_content"),
                                        "P_X,bio": (bio.px_bio, "calculated"), "Q": (q, "influent")},
-                                      max(influent.get("tp") - taken, Q_(0.0, "mg/L")), unit="mg/L")
+                                      max(influent.get("tp") + bio.p_dose - taken, Q_(0.0, "mg/L")), unit="mg/L")
         if influent.get("alkalinity") is not None or bio.nox.magnitude > 0:
             changes["alkalinity"] = alk_out
         if "tds" in self.generated:
@@ -337,6 +341,7 @@ class MembraneBioreactor(SuspendedGrowth):
             self.curve_cost("packaged_plant", self.influent.flow)
             membranes = curve_cost(self.cost_curve("membranes"), area, log=self.log, unit_tag=self.tag,
                                    warnings=self.ctx.warnings, label=self.t("Membrane modules in the package (for replacement)"))
+            cost_nutrient_dosing(self)
         else:
             membranes = Q_(0.0, "USD")
             for item in site:
@@ -344,6 +349,7 @@ class MembraneBioreactor(SuspendedGrowth):
                                        description=item.description)
                 if item.category == "membranes":
                     membranes = cost
+            cost_nutrient_dosing(self)
         life = self.c("membrane_life")
         annual = self.calc("C_repl", "Membrane replacement (yearly)", "C_repl = C_membranes / life",
                            {"C_membranes": (membranes, "cost curve"), "life": life}, membranes / life.quantity,
