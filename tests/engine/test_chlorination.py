@@ -102,3 +102,25 @@ def test_installed_cost_never_falls_across_the_packaged_switch():
         if previous is not None:
             assert cost >= previous * 0.98, (250 * 1.05 ** i, previous, cost)
         previous = cost
+
+
+SWEEP = [10 * 5000 ** (i / 39) for i in range(40)]  # 10 to 50,000 m3/d, log-spaced
+
+
+def test_very_small_flows_take_the_packaged_skid_and_larger_flows_the_contact_tank():
+    # The site-built plant is costed with its tanks no smaller than 10 m³ (the lower end of the Tang 1984 tank cost
+    # basis) and its feed systems no smaller than 10 kg/d of product (a duty/standby metering skid has a fixed cost):
+    # at 20 m3/d the packaged skid costs less installed; at 5,000 m3/d the serpentine tanks do.
+    small = case("surface_water", flow="20 m3/d").run()
+    site = case("surface_water", flow="20 m3/d").run(option=False)
+    assert small.packaged and installed_cost(small) < installed_cost(site)
+    assert any(r.result_symbol == "V_cost" and r.result.m_as("m**3") == 10 for r in site.log.records)
+    assert not case("surface_water", flow="5000 m3/d").run().packaged
+
+
+def test_installed_cost_never_falls_from_10_to_50000_m3_d():
+    previous = 0.0
+    for flow in SWEEP:
+        cost = installed_cost(case("surface_water", flow=f"{flow} m3/d", peak=2.5).run())
+        assert cost >= previous * (1 - 1e-9), (flow, previous, cost)
+        previous = cost

@@ -100,3 +100,24 @@ def test_carbon_replacement_is_an_operating_cost():
     assert replacement.annual.to("USD/year").magnitude == pytest.approx(expected, rel=1e-4)
     carbon = next(i for i in unit.capex_items if i.category == "media")
     assert carbon.cost.magnitude == pytest.approx(10000 * 4.58223 * 800 / 596.2, rel=1e-3)
+
+
+def test_pressure_contactors_give_way_to_gravity_beds_where_they_cost_the_same():
+    # Both are valid between 2,000 and 20,000 m3/d (MWH 2012, ch. 15: pressure contactors for small and medium
+    # plants, gravity adsorbers for large ones); the one that costs less installed is built, so the switch falls
+    # where the two cost the same (about 12,000 m3/d at PF 2.5 with these curves) and the cost has no step there.
+    def run(flow, option=None):
+        return UnitCase("gac", make_stream(f"{flow} m3/d", peak_factor=2.5, toc=8, tss=15)).run(option)
+    at_5000 = run(5000)
+    assert at_5000.packaged and installed_cost(at_5000) < installed_cost(run(5000, "gravity"))
+    at_30000 = run(30000)
+    assert not at_30000.packaged and installed_cost(at_30000) < installed_cost(run(30000, "pressure"))
+
+
+def test_installed_cost_never_falls_from_10_to_50000_m3_d():
+    previous = 0.0
+    for i in range(40):
+        flow = 10 * 5000 ** (i / 39)
+        cost = installed_cost(UnitCase("gac", make_stream(f"{flow} m3/d", peak_factor=2.5, toc=8, tss=15)).run())
+        assert cost >= previous * (1 - 1e-9), (flow, previous, cost)
+        previous = cost

@@ -100,3 +100,26 @@ def test_grit_does_not_change_the_water_or_its_quality():
     unit = UnitCase("grit_chamber", stream).run()
     assert unit.effluent.flow == stream.flow
     assert unit.effluent.quality["tss"] == Q_(220, "mg/L")
+
+
+SWEEP = [10 * 5000 ** (i / 39) for i in range(40)]  # 10 to 50,000 m3/d, log-spaced
+MUNICIPAL = dict(tss=220, bod=200)
+
+
+def test_small_plants_take_a_vortex_unit_and_large_plants_aerated_chambers():
+    # Below their bases' ranges the aerated chambers are costed at 20 m³ per chamber, a 1.42 m³/min blower and 5 m
+    # collectors, and a vortex unit at the smallest standard model (0.02 m³/s): at 100 m3/d the vortex unit costs
+    # less installed (WEF MOP 8: vortex units at small and medium plants), at 20,000 m3/d the aerated chambers do.
+    small = UnitCase("grit_chamber", make_stream("100 m3/d", peak_factor=2.5, **MUNICIPAL)).run()
+    aerated = UnitCase("grit_chamber", make_stream("100 m3/d", peak_factor=2.5, **MUNICIPAL)).run(option="aerated")
+    assert small.kind == "vortex" and installed_cost(small) < installed_cost(aerated)
+    assert any(r.result_symbol == "Q_cost" and r.result.m_as("m**3/s") == pytest.approx(0.02) for r in small.log.records)
+    assert UnitCase("grit_chamber", make_stream("20000 m3/d", peak_factor=2.5, **MUNICIPAL)).run().kind == "aerated"
+
+
+def test_installed_cost_never_falls_from_10_to_50000_m3_d():
+    previous = 0.0
+    for flow in SWEEP:
+        cost = installed_cost(UnitCase("grit_chamber", make_stream(f"{flow} m3/d", peak_factor=2.5, **MUNICIPAL)).run())
+        assert cost >= previous * (1 - 1e-9), (flow, previous, cost)
+        previous = cost

@@ -78,3 +78,29 @@ def test_installed_cost_never_falls_across_the_packaged_switch():
         if previous is not None:
             assert cost >= previous * 0.98, (250 * 1.05 ** i, previous, cost)
         previous = cost
+
+
+SWEEP = [10 * 5000 ** (i / 39) for i in range(40)]  # 10 to 50,000 m3/d, log-spaced
+
+
+def test_small_flows_take_the_packaged_clarifier_and_large_flows_the_concrete_one():
+    # A site-built clarifier is not costed below 46 m² (the smallest size in the data of the Sharma, Najafi & Qasim
+    # 2013 equation, whose fixed term of 191,806 USD does not vanish with size): at 100 m3/d (2.5 m²) the packaged
+    # steel unit costs less installed, as practice has it; at 20,000 m3/d (two 250 m² tanks) the concrete one does.
+    small = UnitCase("primary_clarifier", make_stream("100 m3/d", peak_factor=2.0, **MUNICIPAL)).run()
+    assert small.packaged and small.trains == 1
+    forced = UnitCase("primary_clarifier", make_stream("100 m3/d", peak_factor=2.0, **MUNICIPAL)).run(option=False)
+    assert any(r.result_symbol == "A_cost" and r.result.m_as("m**2") == 46 for r in forced.log.records)
+    assert installed_cost(small) < installed_cost(forced)
+    large = UnitCase("primary_clarifier", make_stream("20000 m3/d", peak_factor=2.0, **MUNICIPAL)).run()
+    assert not large.packaged
+
+
+def test_installed_cost_never_falls_from_10_to_50000_m3_d():
+    # Across the packaged to site-built switch (where both cost the same) and one to two clarifiers at 380 m3/d
+    # (Ten States Standards 2014, Ch. 70: a real step up, the second unit is required): never a step down.
+    previous = 0.0
+    for flow in SWEEP:
+        cost = installed_cost(UnitCase("primary_clarifier", make_stream(f"{flow} m3/d", peak_factor=2.5, **MUNICIPAL)).run())
+        assert cost >= previous * (1 - 1e-9), (flow, previous, cost)
+        previous = cost

@@ -22,6 +22,10 @@ from .common import cheaper_option
 from .reverse_osmosis import motor_rating
 
 
+# The construction options cheaper_option weighs, translated where the choice is shown.
+CONSTRUCTIONS = (mark("pressure"), mark("gravity"))
+
+
 @register
 class GranularActivatedCarbon(UnitProcess):
     type = "gac"
@@ -37,7 +41,7 @@ class GranularActivatedCarbon(UnitProcess):
                            {"Q_pk": (q_peak, "calculated"), "EBCT": ebct}, q_peak * ebct.quantity, unit="m**3")
         area = self.calc("A", "Bed area in service (per stage)", "A = Q_pk / v",
                          {"Q_pk": (q_peak, "calculated"), "v": v}, q_peak / v.quantity, unit="m**2")
-        self.packaged = q_avg < self.c("pressure_below").quantity
+        self.packaged = self._construction(influent, q_avg) == "pressure"
         if self.packaged:
             d_max = self.c("max_vessel_diameter")
             pairs = self.parallel_trains(area, math.pi / 4 * d_max.quantity**2, "lead-lag contactor pairs")
@@ -102,6 +106,22 @@ class GranularActivatedCarbon(UnitProcess):
 
         self._streams(influent, q_avg, beds, in_service, a)
         self._equipment(q_avg, q_peak, a)
+
+    def _construction(self, influent: Stream, q_avg: Quantity) -> str:
+        """Pressure contactors or gravity adsorbers: where both are valid, the one that costs less installed.
+
+        An engineer's override forces "pressure" or "gravity" (or, as an integer, the number of gravity beds in
+        service); the layout of gravity beds is then chosen by cost as usual.
+        """
+        forced = getattr(self, "_option", None)
+        if isinstance(forced, str):
+            self._option = None
+            return forced
+        if forced is not None:
+            return "gravity"
+        allowed = [k for k, valid in (("pressure", q_avg < self.c("pressure_below").quantity),
+                                      ("gravity", q_avg > self.c("gravity_above").quantity)) if valid]
+        return cheaper_option(self, influent, {"pressure": "pressure", "gravity": "gravity"}, allowed, "construction")
 
     def _usage_rate(self, influent: Stream) -> Quantity:
         floor = self.c("min_carbon_usage_rate")
