@@ -148,3 +148,19 @@ def test_coagulant_feeds_above_the_largest_system_in_the_cost_data_are_split_int
     tiny = UnitCase("coagulation_flocculation", make_stream("10 m3/d", peak_factor=1.5, **WASTEWATER)).run()
     assert tiny.coagulant_systems == 1
     assert [w for w in tiny.ctx_for_test.warnings if "coagulant storage" in w]
+
+
+def test_between_the_packaged_limit_and_the_skids_data_the_cheaper_construction_is_built_within_its_cost_data():
+    # 2,400 m3/d × 1.5 = 150 m3/h: above the 100 m3/h packaged limit, within the 2–300 m3/h of the skid's cost
+    # data. Site-built, the rapid mix would be 150 × 30 s = 1.25 m3 and the flocculation train 50 m3, the rapid mix
+    # below the 1.9 m3 (500 gal) of McGivney & Kawamura's construction costs (Cost Estimating Manual for Water
+    # Treatment Facilities, 2008): the cheaper installed of the two is built, here the skid, and nothing warns.
+    case = UnitCase("coagulation_flocculation", make_stream("2400 m3/d", peak_factor=1.5, **WASTEWATER))
+    unit = case.run()
+    assert unit.packaged
+    assert not [w for w in unit.ctx_for_test.warnings if "outside the cost curve" in w]
+    site_built = case.run(option=False)
+    assert site_built.sizing["rapid_mix_volume"].quantity.m_as("m3") == pytest.approx(1.25, rel=1e-6)
+    assert [w for w in site_built.ctx_for_test.warnings if "rapid mix tank" in w and "outside the cost curve" in w]
+    from agents.engine.costing import installed_cost
+    assert installed_cost(unit) < installed_cost(site_built)

@@ -89,3 +89,13 @@ def test_a_small_recycle_pump_is_costed_within_the_small_pump_curve_and_a_tiny_o
     assert not [w for w in unit.ctx_for_test.warnings if "recycle pump" in w]
     tiny = UnitCase("daf", make_stream("5 m3/d", peak_factor=1.5, **feed)).run()
     assert [w for w in tiny.ctx_for_test.warnings if "recycle pump" in w and "outside the cost curve" in w]
+
+
+def test_a_packaged_unit_is_not_charged_again_for_its_duty_recycle_pump():
+    # The packaged DAF's price covers saturator, recycle pump, skimmer and scraper (its cost curve's scope):
+    # only the installed standby recycle pump is costed on top; site-built cells buy one pump each plus the standby.
+    feed = dict(tss=600, fog=800, bod=2500, cod=5000, tds=1200, alkalinity=300, tp=30)
+    unit = UnitCase("daf", make_stream("200 m3/d", peak_factor=1.5, **feed)).run()
+    assert unit.packaged
+    record = next(r for r in unit.ctx_for_test.log.records if r.id.startswith(f"{unit.tag}.C_small_pump"))
+    assert next(i.quantity.magnitude for i in record.inputs if i.symbol == "N") == 1

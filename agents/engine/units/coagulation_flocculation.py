@@ -33,6 +33,7 @@ from ..i18n import mark
 from ..quantities import Q_, Quantity
 from ..stream import PARAMETERS, WATER_DENSITY, Stream
 from .base import UnitProcess, register
+from .common import cheaper_option
 from .oil_water_separator import water_properties
 
 STOICHIOMETRY = mark("stoichiometry (molar masses, IUPAC 2013)")
@@ -336,7 +337,17 @@ class CoagulationFlocculation(UnitProcess):
                            {"PF": (Q_(influent.peak_factor, ""), "design", "peak factor"),
                             "Q": (influent.flow, "design", "average flow")},
                            influent.peak_flow, unit="m**3/hour")
-        self.packaged = q_peak < self.c("packaged_below").quantity
+        # Below the packaged limit a skid is built; above the skid's cost data, site-built tanks; in between, the
+        # cheaper installed, since the smallest site-built tanks fall below the construction-cost data.
+        skid = self.cost_curve("packaged_unit")
+        if q_peak < self.c("packaged_below").quantity:
+            allowed = ["packaged"]
+        elif skid.high is not None and q_peak <= Q_(skid.high, skid.capacity_unit):
+            allowed = ["packaged", "site-built"]
+        else:
+            allowed = ["site-built"]
+        self.packaged = cheaper_option(self, influent, {"packaged": True, "site-built": False}, allowed,
+                                       "construction") == "packaged"
         _, mu = water_properties(self)
 
         v_rm = self.calc("V_rm", "Rapid mix volume", "V_rm = Q_p · t_rm",

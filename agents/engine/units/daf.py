@@ -227,8 +227,9 @@ class DissolvedAirFlotation(UnitProcess):
             q_peak = next(r for r in self.log.records if r.id == f"{self.tag}.Q_p").result
             self.curve_cost("daf_equipment", q_peak / n, count=n)
             self.curve_cost("daf_tank", self.sizing["unit_volume"].quantity, count=n, category="civil")
+        # A packaged unit's price includes its duty recycle pump: only the installed standby is added.
         pump_cost(self, "recycle_pump", "small_pump", self.sizing["recycle_pump_power"].quantity,
-                  self.sizing["recycle_flow"].quantity / n, n + 1)
+                  self.sizing["recycle_flow"].quantity / n, 1 if self.packaged else n + 1)
         if self.conditioned == "in-line":
             q_peak = next(r for r in self.log.records if r.id == f"{self.tag}.Q_p").result
             self.curve_cost("chemical_feed", q_peak)
