@@ -16,8 +16,12 @@ class DesignContext(Translator):
     """Shared state of one design run.
 
     ``overrides`` maps unit type → criterion → value as the user gave it;
-    ``targets`` maps parameter → the limit the plant effluent must meet
-    (after the user's overrides of the destination's defaults).
+    ``targets`` maps parameter → the upper limit the plant effluent must meet
+    (after the user's overrides of the destination's defaults), the value
+    ``target`` returns; ``limits`` maps parameter → the whole limit (a
+    :class:`~agents.engine.requirements.Target` with ``min``, ``max``,
+    ``source``), so that a unit can also honour a minimum (a pH range, a
+    minimum alkalinity): ``target_min`` and ``limit`` read it.
     ``electricity_price`` (USD/kWh), ``labour_cost`` (USD/year per operator),
     ``sludge_disposal_price`` (USD per wet tonne), ``discount_rate`` and
     ``plant_life`` are :class:`Sourced`
@@ -30,6 +34,7 @@ class DesignContext(Translator):
     warnings: list[str] = field(default_factory=list)
     overrides: dict[str, dict[str, Any]] = field(default_factory=dict)
     targets: dict[str, Quantity] = field(default_factory=dict)
+    limits: dict[str, Any] = field(default_factory=dict)  # parameter → requirements.Target
     destination: str = "sewer"
     sector: str = "industrial"
     subsector: str | None = None
@@ -60,4 +65,14 @@ class DesignContext(Translator):
         return cs
 
     def target(self, name: str) -> Quantity | None:
+        """The upper limit on ``name`` (None when there is none)."""
         return self.targets.get(name)
+
+    def target_min(self, name: str) -> Quantity | None:
+        """The lower limit on ``name`` (None when there is none)."""
+        t = self.limits.get(name)
+        return None if t is None else t.min
+
+    def limit(self, name: str) -> Any:
+        """The whole limit on ``name`` (``min``, ``max``, ``source``, ``kind``), or None."""
+        return self.limits.get(name)

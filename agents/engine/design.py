@@ -250,7 +250,7 @@ class _Designer:
         r = self.r
         ctx = DesignContext(
             overrides={k: dict(v) for k, v in r.overrides.items()},
-            targets=dict(self.targets_q),
+            targets=dict(self.targets_q), limits=dict(r.targets),
             destination=r.destination, sector=r.sector, subsector=r.subsector,
             design_temperature=r.design_temperature, site_elevation=r.site_elevation,
             electricity_price=r.electricity_price,
@@ -290,8 +290,10 @@ class _Designer:
             if t == "reverse_osmosis" and blend > 0:
                 ro_feed = s
                 bypass = s.derive(flow=s.flow * blend, name=ctx.t("RO bypass for blending"))
-                permeate = unit.run(s.derive(flow=s.flow * (1.0 - blend), name=s.name))
-                s = mix([permeate, bypass], name=ctx.t("Blended product"))
+                # The RO blends the bypass into its permeate before it stabilises the water, so that
+                # the lime, CO2 or caustic are sized on the water delivered (AWWA M46 (2007), post-treatment).
+                unit.bypass = bypass  # type: ignore[attr-defined]
+                s = unit.run(s.derive(flow=s.flow * (1.0 - blend), name=s.name))
                 ro_unit = unit
             else:
                 if t == "reverse_osmosis":
@@ -443,14 +445,18 @@ class _Designer:
     @staticmethod
     def _recovery(p: _Pass) -> float:
         assert p.ro is not None and p.ro.effluent is not None and p.ro.influent is not None
-        return float((p.ro.effluent.flow / p.ro.influent.flow).m_as(_DIMENSIONLESS))
+        permeate = getattr(p.ro, "permeate", None) or p.ro.effluent
+        return float((permeate.flow / p.ro.influent.flow).m_as(_DIMENSIONLESS))
 
     def _blend_fraction(self, p: _Pass) -> tuple[float, str]:
         """Bypass fraction f of the RO feed so that every limited parameter stays within its design fraction."""
         assert p.ro is not None and p.ro_feed is not None and p.ro.effluent is not None and p.ro.influent is not None
         design = threshold("blend_design_fraction")
         L = self.r.language
-        feed, permeate = p.ro_feed, p.ro.effluent
+        feed, permeate = p.ro_feed, getattr(p.ro, "permeate", None) or p.ro.effluent
+        # What the post-treatment adds to the blended product (lime: calcium and bicarbonate) is
+        # taken off the room the bypass may fill, from the previous pass.
+        added: dict[str, Quantity] = getattr(p.ro, "post_added", None) or {}
         recovery = self._recovery(p)
         x = 1.0
         limiting = ""
@@ -462,6 +468,8 @@ class _Designer:
                 continue
             unit = _unit(param)
             cf, cp, goal = float(c_f.m_as(unit)), float(c_p.m_as(unit)), design * float(t.max.m_as(unit))
+            if param in added:
+                goal -= float(added[param].m_as(unit))
             if cf <= goal:
                 continue
             share = 0.0 if cp >= goal else (goal - cp) / (cf - cp)
@@ -517,7 +525,7 @@ def _assign_streams(p: _Pass) -> list[Stream]:
     for i, u in enumerate(p.main):
         nxt = p.main[i + 1].tag if i + 1 < len(p.main) else ""
         if u is p.ro and p.bypass is not None:
-            add(p.bypass, p.main[i - 1].tag if i > 0 else "", nxt)
+            add(p.bypass, p.main[i - 1].tag if i > 0 else "", u.tag)
         assert u.effluent is not None
         add(u.effluent, u.tag, nxt)
         for side in u.side_streams:

@@ -49,7 +49,7 @@ def test_each_example_is_designed_as_selected_with_units_chained_in_order(name):
         if up.effluent is down.influent:
             continue
         # Only the blending bypass around the RO sits between two units: the RO takes part of
-        # the water in front of it, and the unit after it takes the permeate with the bypass.
+        # the water in front of it (the bypass joins its permeate inside the unit).
         assert d.extra.get("blending") and "reverse_osmosis" in (up.type, down.type)
         if down.type == "reverse_osmosis":
             assert down.influent.flow < up.effluent.flow
@@ -161,10 +161,35 @@ def test_brackish_plant_blends_part_of_its_feed_into_the_permeate():
     assert blending["fraction"].magnitude > 0
     bypass = next(s for s in d.streams if s.id == blending["bypass"])
     ro = d.train.index("reverse_osmosis")
-    assert bypass.source == d.units[ro - 1].tag and bypass.destination == d.units[ro + 1].tag
+    # The bypass joins the permeate inside the RO unit, ahead of its post-treatment.
+    assert bypass.source == d.units[ro - 1].tag and bypass.destination == d.units[ro].tag
     tds = next(c for c in d.compliance if c.parameter == "tds")
     # Blended to 80 % of the 600 mg/L WHO palatability limit (or less where another parameter limits it).
     assert tds.effluent.to("mg/L").magnitude <= 0.8 * 600 * 1.01
+
+
+def test_brackish_product_is_stabilised_after_the_blend_so_doses_and_reported_quality_agree():
+    # AWWA M46 (2007), post-treatment: the water delivered is stabilised, so the lime and CO2 are sized on the
+    # blended product and the product's pH and Langelier index are those the compliance table reports.
+    from agents.engine import osmotic
+
+    d = designed("brackish_to_drinking")
+    ro = d.units[d.train.index("reverse_osmosis")]
+    assert ro.effluent.flow.to("m**3/day").magnitude == pytest.approx(
+        (ro.permeate.flow + ro.bypass.flow).to("m**3/day").magnitude, rel=1e-9)
+    ph = next(c for c in d.compliance if c.parameter == "ph")
+    assert ph.met and ph.effluent.magnitude == pytest.approx(ro.sizing["product_ph"].quantity.magnitude, abs=1e-6)
+    lime = next(c for c in ro.chemicals if c.key == "lime")
+    assert lime.consumption.to("kg/day").magnitude == pytest.approx(
+        (lime.dose * ro.effluent.flow).to("kg/day").magnitude, rel=1e-6)
+    e = ro.effluent
+    lsi = osmotic.langelier_index(e.get("ph").magnitude, e.get("tds").to("mg/L").magnitude,
+                                  ro._carbonate["temperature"], ro.sizing["product_calcium"].quantity.magnitude,
+                                  e.get("alkalinity").to("mg/L").magnitude)
+    assert lsi == pytest.approx(ro.sizing["product_lsi"].quantity.magnitude, abs=0.01)
+    # The units see the whole limit: the drinking-water pH range 6.5–9.5 (Directive (EU) 2020/2184, Annex I C).
+    assert d.ctx.target("ph").magnitude == 9.5 and d.ctx.target_min("ph").magnitude == 6.5
+    assert d.ctx.limit("ph").kind == "range"
 
 
 def test_raw_water_backwash_goes_to_drain_but_wastewater_backwash_returns():

@@ -8,6 +8,7 @@ import pytest
 
 from agents.engine.i18n import tr
 from agents.engine.quantities import Q_
+from agents.engine.stream import parameter_unit
 
 from .harness import UnitCase, check_unit, make_stream, value_of
 
@@ -274,6 +275,87 @@ def test_no_post_treatment_without_a_ph_limit_or_when_switched_off():
     off = check_unit(UnitCase("reverse_osmosis", POTABLE_SEAWATER, targets={"ph": "9.5"}, overrides={"post_treatment": 0},
                               context={"destination": "potable"}), {})
     assert off.post is None and not any(c.key == "lime" for c in off.chemicals)
+
+
+def _limits(**ranges):
+    """Whole limits (minimum and maximum) as the design hands them to the units."""
+    from agents.engine.requirements import Target
+
+    return {k: Target(k, Q_(lo, parameter_unit(k)) if lo is not None else None,
+                      Q_(hi, parameter_unit(k)) if hi is not None else None, "user") for k, (lo, hi) in ranges.items()}
+
+
+def test_a_minimum_ph_above_the_set_point_raises_the_caustic_neutralisation_to_it():
+    # The same reuse permeate as above (C_T,p = 0.3457 mmol/L, Alk_p 0.1081 meq/L), with a client's pH range
+    # 7.8–8.5: the 7.5 set point (EPA 2012) lies below the range, so the product is neutralised to the minimum,
+    # 7.8. At pH 7.8 more of C_T must be bicarbonate than at 7.5, so the dose exceeds the 8.65 mg/L for 7.5.
+    feed = make_stream("2000 m3/d", tds="1500 mg/L", cod=20, alkalinity=200, ph=7.5, temperature="25 degC")
+    unit = check_unit(UnitCase("reverse_osmosis", feed, targets={"ph": "8.5"},
+                               context={"destination": "industrial_reuse", "limits": _limits(ph=(7.8, 8.5))}), {
+        "sizing.product_ph": (7.8, 1e-6),
+    })
+    assert value_of(unit, "effluent.ph").magnitude == pytest.approx(7.8, abs=1e-6)
+    assert value_of(unit, "sizing.caustic_dose") > Q_(8.65, "mg/L")
+    assert not unit.ctx_for_test.warnings
+
+
+def test_a_minimum_alkalinity_above_the_criterion_sets_the_lime_dose():
+    # Voutchkov (2013), post-treatment: some regulations ask for 80 mg/L or more of alkalinity as CaCO3 in
+    # desalinated drinking water. With that minimum the lime must bring the permeate's 0.557 mg/L to 80:
+    # x = (80/50.04 − 0.0111)/2 = 0.7938 mmol/L → 0.7938 · 74.09 = 58.81 mg/L of Ca(OH)2 (1 mmol of lime gives
+    # 2 meq of alkalinity once recarbonated, AWWA M46). The LSI is still +0.20 at a pH below the 8.5 limit.
+    unit = check_unit(UnitCase("reverse_osmosis", POTABLE_SEAWATER, targets={"ph": "9.5"},
+                               context={"destination": "potable",
+                                        "limits": _limits(ph=(6.5, 9.5), alkalinity=(80, None))}), {
+        "sizing.product_alkalinity": ("80 mg/L", 1e-6),
+        "sizing.lime_dose": ("58.81 mg/L", 0.002),
+        "sizing.product_lsi": (0.20, 0.01),
+    })
+    assert Q_(6.5, "") <= value_of(unit, "sizing.product_ph") < Q_(8.5, "")
+
+
+def test_the_bypass_is_blended_before_the_stabilisation_so_doses_and_product_agree():
+    # Brackish RO for drinking water with 10 % of the feed bypassed (AWWA M46 (2007), blending and
+    # post-treatment): the lime and CO2 are dosed on the blended product, whose alkalinity and C_T are the
+    # flow-weighted ones of permeate and bypass. The product's own pH, calcium, alkalinity and TDS give the
+    # 0.2 Langelier index of the criterion (AWWA M46; Voutchkov 2013: 0 to +0.5), and lime adds 2 meq of
+    # alkalinity per mmol (Ca(OH)2 + 2 CO2 → Ca(HCO3)2).
+    from agents.engine import osmotic
+    from agents.engine.context import DesignContext
+    from agents.engine.units import UNIT_TYPES
+
+    feed = make_stream("4500 m3/d", tds="3000 mg/L", hardness=800, alkalinity=200, ph=7.5, temperature="25 degC")
+    bypass = make_stream("500 m3/d", tds="3000 mg/L", hardness=800, alkalinity=200, ph=7.5, temperature="25 degC")
+
+    def run(with_bypass: bool):
+        ctx = DesignContext(targets={"ph": Q_(9.5, "")}, limits=_limits(ph=(6.5, 9.5)), destination="potable")
+        unit = UNIT_TYPES["reverse_osmosis"](ctx, "RO-101")
+        if with_bypass:
+            unit.bypass = bypass
+        unit.run(feed)
+        return unit
+
+    alone, blended = run(False), run(True)
+    q_p = blended.permeate.flow
+    assert blended.effluent.flow.to("m**3/day").magnitude == pytest.approx(
+        (q_p + bypass.flow).to("m**3/day").magnitude)
+    alk_blend = (q_p * blended.permeate.get("alkalinity") + bypass.flow * Q_(200, "mg/L")) / (q_p + bypass.flow)
+    lime = value_of(blended, "sizing.lime_dose").to("mg/L").magnitude / osmotic.LIME_MOLAR_MASS
+    assert value_of(blended, "effluent.alkalinity").to("mg/L").magnitude == pytest.approx(
+        alk_blend.to("mg/L").magnitude + 2 * lime * osmotic.CACO3_PER_EQUIVALENT, rel=1e-4)
+    ph = value_of(blended, "effluent.ph").magnitude
+    assert ph == pytest.approx(value_of(blended, "sizing.product_ph").magnitude, abs=1e-9)
+    lsi = osmotic.langelier_index(ph, value_of(blended, "effluent.tds").to("mg/L").magnitude, 25.0,
+                                  value_of(blended, "sizing.product_calcium").to("mg/L").magnitude,
+                                  value_of(blended, "effluent.alkalinity").to("mg/L").magnitude)
+    assert lsi == pytest.approx(0.2, abs=0.01)
+    # Dosed on the blended flow; the bypass's calcium and alkalinity save lime.
+    lime_kg = next(c for c in blended.chemicals if c.key == "lime")
+    assert lime_kg.consumption.to("kg/day").magnitude == pytest.approx(
+        (lime_kg.dose * blended.effluent.flow).to("kg/day").magnitude, rel=1e-4)
+    assert value_of(blended, "sizing.lime_dose") < value_of(alone, "sizing.lime_dose")
+    for name, error in blended.balance().items():
+        assert error < 1e-3, f"{name} balance off by {error:.2%}"
 
 
 def test_colour_is_rejected_like_other_large_organic_solutes():

@@ -14,7 +14,11 @@ is reported with and without energy recovery. Where the destination limits pH
 the permeate is stabilised inside the unit: lime and CO2 to an alkalinity and
 a slightly positive Langelier index for drinking water, caustic soda to a set
 pH otherwise, with the dose, the dissolved solids added and the product pH from
-the carbonate system.
+the carbonate system, within the destination's pH range and above any minimum
+alkalinity. Where the design blends part of the feed around the membranes
+(``bypass``), the bypass joins the permeate inside the unit before the
+stabilisation, so that the doses and the product's pH, alkalinity and Langelier
+index are those of the water delivered.
 """
 
 from __future__ import annotations
@@ -28,7 +32,7 @@ from ..cost_curves import curve_cost
 from ..criteria import Criterion, load_data
 from ..i18n import mark
 from ..quantities import Q_, Quantity
-from ..stream import PARAMETERS, Stream
+from ..stream import PARAMETERS, Stream, parameter_label
 from .base import CostItem, UnitProcess, register
 
 FEED_TYPES = {"seawater": mark("seawater"), "brackish": mark("brackish water"),
@@ -116,6 +120,12 @@ class FeedChemistry:
 class ReverseOsmosis(UnitProcess):
     type = "reverse_osmosis"
     tag_prefix = "RO"
+    # Feed the design bypasses around the membranes and blends into the permeate ahead of the
+    # post-treatment (None: no blending). ``permeate`` is the membranes' product before the
+    # blend and the post-treatment; ``post_added`` what the post-treatment adds to the product.
+    bypass: Stream | None = None
+    permeate: Stream | None = None
+    post_added: dict[str, Quantity] | None = None
 
     # -- criteria by feed type ------------------------------------------------
 
@@ -280,7 +290,73 @@ class ReverseOsmosis(UnitProcess):
         self._energy(q_f, q_p, q_c, layout["recirculation"])
         self._chemicals(q_f, layout, chemicals, acid_key, acid_mmol)
         self._cip(layout)
-        self._post_treatment(q_p)
+        self.permeate = self.effluent
+        q_product = self._blend(q_p) if self.bypass is not None and self.bypass.flow.magnitude > 0 else q_p
+        self._post_treatment(q_product)
+
+    def _blend(self, q_p: Quantity) -> Quantity:
+        """Blend the bypass into the permeate; carry the blend's carbonate system to the post-treatment.
+
+        Alkalinity (meq/L) and total carbonate C_T (mmol/L) are conserved on
+        mixing, so the blend's are the flow-weighted averages; its pH follows
+        from them (the flow-weighted average of two pH values is not the pH of
+        the mixture).
+        """
+        from ..design import mix  # the design's mixing rule; imported here (design imports the units)
+
+        assert self.effluent is not None and self.bypass is not None
+        bypass, permeate = self.bypass, self.effluent
+        blend = mix([permeate, bypass], name=self.t("Blended product"))
+        q_b = bypass.flow.to("m**3/day")
+        q_m = self.calc("Q_blend", "Blended product flow (permeate + bypass)", "Q_m = Q_p + Q_b",
+                        {"Q_p": (q_p, "calculated", "permeate flow"), "Q_b": (q_b, "design", "bypassed feed")},
+                        q_p + q_b, unit="m**3/day")
+        self.add_sizing("bypass_flow", "Bypass flow blended into the permeate", q_b, "m**3/day")
+        self.add_sizing("blended_flow", "Blended product flow", q_m)
+        alk_b, ph_b = bypass.get("alkalinity"), bypass.get("ph")
+        if self._carbonate is not None and alk_b is not None and ph_b is not None:
+            carb = self._carbonate
+            t = carb["temperature"]
+            hco3_b = alk_b.to("mg/L").magnitude / osmotic.CACO3_PER_EQUIVALENT
+            ct_b = hco3_b + osmotic.co2_from_ph(hco3_b, ph_b.magnitude, t, bypass.get("tds").to("mg/L").magnitude)
+            w = (q_b / q_m).to("").magnitude
+            alk_m = (1 - w) * carb["alk"] + w * hco3_b
+            ct_m = (1 - w) * carb["ct"] + w * ct_b
+            self.calc("C_T,blend", "Total carbonate of the blended product", "C_T,m = (Q_p·C_T,p + Q_b·C_T,b) / Q_m",
+                      {"Q_p": (q_p, "calculated"), "C_T,p": (Q_(carb["ct"], "mmol/L"), "calculated",
+                                                             "permeate CO2 + HCO3⁻"),
+                       "Q_b": (q_b, "design", "bypassed feed"),
+                       "C_T,b": (Q_(ct_b, "mmol/L"), "calculated", "bypass CO2 + HCO3⁻, from its pH and alkalinity"),
+                       "Q_m": (q_m, "calculated")}, Q_(ct_m, "mmol/L"), unit="mmol/L")
+            tds_m = blend.get("tds").to("mg/L").magnitude
+            ph_m = self.calc("pH_blend", "pH of the blended product before the post-treatment",
+                             "Alk = C_T·(α1 + 2α2) + [OH⁻] − [H⁺], solved for pH",
+                             {"Alk": (blend.get("alkalinity"), "calculated", "blend alkalinity as CaCO3"),
+                              "C_T": (Q_(ct_m, "mmol/L"), "calculated")},
+                             Q_(osmotic.carbonate_species(alk_m, ct_m, t, tds_m)["ph"], ""))
+            blend = blend.derive(ph=ph_m)
+            self._carbonate = {"alk": alk_m, "ct": ct_m, "temperature": t}
+        else:
+            self._carbonate = None
+        self.effluent = blend
+        return q_m
+
+    def _water(self, permeate: str, blend: str) -> str:
+        """The description of the water the post-treatment doses into: the permeate, or its blend with the bypass."""
+        return blend if self.bypass is not None else permeate
+
+    def balance(self) -> dict[str, float]:
+        """As every unit's, with the bypass the unit blends into its permeate counted as a feed."""
+        if self.bypass is None or self.influent is None:
+            return super().balance()
+        from ..design import mix
+
+        feed = self.influent
+        try:
+            self.influent = mix([feed, self.bypass], name=feed.name)
+            return super().balance()
+        finally:
+            self.influent = feed
 
     def _design_recovery(self, chem: FeedChemistry, temperature: float, tds_feed: float) -> float:
         crit = self.fc("recovery")
@@ -642,9 +718,12 @@ class ReverseOsmosis(UnitProcess):
         """
         self.post: str | None = None
         self.post_dosing: list[tuple[str, Quantity]] = []
-        ph_max = self.ctx.target("ph")
+        self.post_added = {}
+        ph_max, ph_min = self.ctx.target("ph"), self.ctx.target_min("ph")
+        alk_min = self.ctx.target_min("alkalinity")
         potable = self.ctx.destination == "potable"
-        if self.c("post_treatment").m < 0.5 or (ph_max is None and not potable):
+        if self.c("post_treatment").m < 0.5 or (ph_max is None and ph_min is None and alk_min is None
+                                                  and not potable):
             return
         assert self.effluent is not None
         if self._carbonate is None:
@@ -657,19 +736,41 @@ class ReverseOsmosis(UnitProcess):
         before = osmotic.carbonate_species(carb["alk"], carb["ct"], t, tds_p)
         limit = min(self.c("stabilisation_max_ph").m, ph_max.magnitude) if ph_max is not None else \
             self.c("stabilisation_max_ph").m
+        low = ph_min.magnitude if ph_min is not None else None
         if potable:
-            self._lime_and_co2(q_p, carb, before, tds_p, limit)
+            self._lime_and_co2(q_p, carb, before, tds_p, limit, low, alk_min)
         else:
-            self._caustic(q_p, carb, before, tds_p, limit)
+            self._caustic(q_p, carb, before, tds_p, limit, low, alk_min)
+        self._check_product_limits()
+
+    def _check_product_limits(self) -> None:
+        """Warn where the stabilised product still falls outside a limit it is stabilised for."""
+        assert self.effluent is not None
+        for key in ("ph", "alkalinity"):
+            value = self.effluent.get(key)
+            if value is None:
+                continue
+            low, high = self.ctx.target_min(key), self.ctx.target(key)
+            # 1e-4: the caustic solution's own water dilutes the product by a few parts per million.
+            if (low is not None and value < low * (1 - 1e-4)) or (high is not None and value > high * (1 + 1e-4)):
+                self.warn("{parameter} of the stabilised product ({value:.2f}) is outside its limits: the "
+                          "post-treatment cannot meet the pH range and the minimum alkalinity together with this "
+                          "chemical; check its criteria or the limits", parameter=parameter_label(key, self.language),
+                          value=value.to(PARAMETERS[key][0]).magnitude)
 
     def _lime_and_co2(self, q_p: Quantity, carb: dict[str, float], before: dict[str, float], tds_p: float,
-                      ph_limit: float) -> None:
+                      ph_limit: float, ph_low: float | None = None, alk_min: Quantity | None = None) -> None:
         t = carb["temperature"]
         alk_p, ct_p = carb["alk"], carb["ct"]
         hardness_p = self.effluent.get("hardness")
         ca_p = hardness_p.to("mg/L").magnitude * self._calcium_fraction().m if hardness_p is not None else 0.0
-        alk_t = self.c("stabilisation_alkalinity")
+        alk_t: Any = self.c("stabilisation_alkalinity")
+        if alk_min is not None and alk_min > alk_t.quantity:
+            # The destination asks for more alkalinity than the stabilisation criterion.
+            alk_t = (alk_min.to("mg/L"), mark("target"), mark("minimum alkalinity of the product (as CaCO3)"))
+        alk_t_q = alk_t.quantity if isinstance(alk_t, Criterion) else alk_t[0]
         lsi_t = self.c("stabilisation_lsi").m
+        floor = ph_low if ph_low is not None else -math.inf
         # Each mmol of lime adds 1 mmol Ca (100.09 mg/L as CaCO3) and 2 meq of alkalinity, and
         # becomes 1 mmol Ca(HCO3)2 of dissolved solids once recarbonated.
         k_tds = osmotic.CA_MOLAR_MASS + 2 * osmotic.HCO3_MOLAR_MASS
@@ -678,7 +779,7 @@ class ReverseOsmosis(UnitProcess):
             return -osmotic.langelier_index(0.0, tds_p + k_tds * x, t, ca_p + osmotic.CACO3_MOLAR_MASS * x,
                                             (alk_p + 2 * x) * osmotic.CACO3_PER_EQUIVALENT)
 
-        x = max(0.0, (alk_t.quantity.to("mg/L").magnitude / osmotic.CACO3_PER_EQUIVALENT - alk_p) / 2.0)
+        x = max(0.0, (alk_t_q.to("mg/L").magnitude / osmotic.CACO3_PER_EQUIVALENT - alk_p) / 2.0)
         x_alk = x
         x_max = 10.0  # mmol/L (740 mg/L of lime): far beyond any stabilisation
         if ph_s(x) + lsi_t > ph_limit:
@@ -688,7 +789,8 @@ class ReverseOsmosis(UnitProcess):
                 mid = (low + high) / 2.0
                 low, high = (mid, high) if ph_s(mid) + lsi_t > ph_limit else (low, mid)
             x = high
-        ph_t = min(ph_s(x) + lsi_t, ph_limit)
+        # Within the destination's pH range: a minimum pH above pHs + LSI_t raises the target pH.
+        ph_t = max(min(ph_s(x) + lsi_t, ph_limit), floor)
         ct_needed = osmotic.total_carbonate_for_ph(alk_p + 2 * x, ph_t, t, tds_p + k_tds * x)
         c = ct_needed - ct_p
         if c < 0.0:
@@ -696,7 +798,7 @@ class ReverseOsmosis(UnitProcess):
             # the LSI target is reached with the permeate's own carbonate (no CO2 dosed).
             def lsi_gap(x_: float) -> float:
                 sp = osmotic.carbonate_species(alk_p + 2 * x_, ct_p, t, tds_p + k_tds * x_)
-                return sp["ph"] - (ph_s(x_) + lsi_t)
+                return min(sp["ph"] - (ph_s(x_) + lsi_t), sp["ph"] - floor)
 
             low, high = x, x_max
             for _ in range(50):
@@ -710,10 +812,13 @@ class ReverseOsmosis(UnitProcess):
         x_q = self.calc("x_lime", "Lime for remineralisation (as mmol Ca(OH)2 per litre)",
                         "x = max[(Alk_t − Alk_p)/2, x for LSI_t at pH ≤ pH_max, x for LSI_t with C_T,p]",
                         {"Alk_t": alk_t, "Alk_p": (Q_(alk_p * osmotic.CACO3_PER_EQUIVALENT, "mg/L"), "calculated",
-                                                   "permeate alkalinity as CaCO3"),
+                                                   self._water(mark("permeate alkalinity as CaCO3"),
+                                                               mark("blend alkalinity as CaCO3"))),
                          "x_alk": (Q_(x_alk, "mmol/L"), "calculated", "lime for the alkalinity target"),
                          "LSI_t": self.c("stabilisation_lsi"), "pH_max": (Q_(ph_limit, ""), "criterion/target",
-                                                                           "highest product pH")},
+                                                                           "highest product pH"),
+                         **({"pH_min": (Q_(ph_low, ""), mark("target"), mark("lowest product pH"))}
+                            if ph_low is not None else {})},
                         Q_(x, "mmol/L"), unit="mmol/L")
         lime = self.calc("D_lime", "Hydrated lime dose", "D_lime = x · M_Ca(OH)2",
                          {"x": (x_q, "calculated"),
@@ -722,7 +827,8 @@ class ReverseOsmosis(UnitProcess):
         co2 = self.calc("D_CO2", "Carbon dioxide dose (recarbonation)", "D_CO2 = max(0, C_T,req − C_T,p) · M_CO2",
                         {"C_T,req": (Q_(ct_needed, "mmol/L"), "calculated",
                                      "total carbonate for the target pH at the new alkalinity"),
-                         "C_T,p": (Q_(ct_p, "mmol/L"), "calculated", "permeate CO2 + HCO3⁻"),
+                         "C_T,p": (Q_(ct_p, "mmol/L"), "calculated",
+                                   self._water(mark("permeate CO2 + HCO3⁻"), mark("blend CO2 + HCO3⁻"))),
                          "M_CO2": (Q_(osmotic.CO2_MOLAR_MASS, "g/mol"), "physical constant")},
                         Q_(c * osmotic.CO2_MOLAR_MASS, "mg/L"), unit="mg/L")
         chemicals = load_data("chemicals")["chemicals"]
@@ -733,6 +839,7 @@ class ReverseOsmosis(UnitProcess):
         d_tds = (osmotic.CA_MOLAR_MASS * x + osmotic.dissolved_solids_of(after)
                  - osmotic.dissolved_solids_of(before))
         hardness_added = Q_(x * osmotic.CACO3_MOLAR_MASS, "mg/L")
+        self.post_added = {"hardness": hardness_added}
         changes = {"alkalinity": Q_((alk_p + 2 * x) * osmotic.CACO3_PER_EQUIVALENT, "mg/L")}
         if "hardness" in self.effluent.quality:
             changes["hardness"] = self.effluent.get("hardness") + hardness_added
@@ -766,22 +873,33 @@ class ReverseOsmosis(UnitProcess):
         self._lime_equipment(lime_chem.consumption, co2_chem.consumption if co2_chem is not None else None, q_p)
 
     def _caustic(self, q_p: Quantity, carb: dict[str, float], before: dict[str, float], tds_p: float,
-                 ph_limit: float) -> None:
+                 ph_limit: float, ph_low: float | None = None, alk_min: Quantity | None = None) -> None:
         t = carb["temperature"]
         set_c = self.c("neutralised_ph")
         ph_set = min(set_c.m, ph_limit)
-        ph_q = self.calc("pH_set", "Product pH set point", "pH_set = min(pH_set,criterion, pH_max)",
-                         {"pH_set,criterion": set_c, "pH_max": (Q_(ph_limit, ""), "target", "highest pH allowed")},
-                         Q_(ph_set, ""))
-        if before["ph"] >= ph_set:
+        if ph_low is not None and ph_low > ph_set:
+            ph_set = ph_low
+            ph_q = self.calc("pH_set", "Product pH set point", "pH_set = max(min(pH_set,criterion, pH_max), pH_min)",
+                             {"pH_set,criterion": set_c, "pH_max": (Q_(ph_limit, ""), "target", "highest pH allowed"),
+                              "pH_min": (Q_(ph_low, ""), "target", "lowest product pH")}, Q_(ph_set, ""))
+        else:
+            ph_q = self.calc("pH_set", "Product pH set point", "pH_set = min(pH_set,criterion, pH_max)",
+                             {"pH_set,criterion": set_c, "pH_max": (Q_(ph_limit, ""), "target", "highest pH allowed")},
+                             Q_(ph_set, ""))
+        alk_floor = alk_min.to("mg/L").magnitude / osmotic.CACO3_PER_EQUIVALENT if alk_min is not None else 0.0
+        if before["ph"] >= ph_set and carb["alk"] >= alk_floor:
             return
-        alk_needed = osmotic.alkalinity_for_ph(carb["ct"], ph_set, t, tds_p)
+        alk_needed = max(osmotic.alkalinity_for_ph(carb["ct"], ph_set, t, tds_p), alk_floor)
         y = alk_needed - carb["alk"]
         after = osmotic.carbonate_species(alk_needed, carb["ct"], t, tds_p)
         naoh = self.calc("D_NaOH", "Caustic soda (as NaOH) to raise the permeate pH",
-                         "D = (Alk(C_T,p, pH_set) − Alk_p) · M_NaOH",
-                         {"C_T,p": (Q_(carb["ct"], "mmol/L"), "calculated", "permeate CO2 + HCO3⁻"),
+                         "D = (max[Alk(C_T,p, pH_set), Alk_min] − Alk_p) · M_NaOH" if alk_min is not None
+                         else "D = (Alk(C_T,p, pH_set) − Alk_p) · M_NaOH",
+                         {"C_T,p": (Q_(carb["ct"], "mmol/L"), "calculated",
+                                    self._water(mark("permeate CO2 + HCO3⁻"), mark("blend CO2 + HCO3⁻"))),
                           "pH_set": (ph_q, "calculated"),
+                          **({"Alk_min": (alk_min, mark("target"), mark("minimum alkalinity of the product (as CaCO3)"))}
+                             if alk_min is not None else {}),
                           "Alk_p": (Q_(carb["alk"], "mmol/L"), "calculated", "permeate alkalinity, meq/L"),
                           "M_NaOH": (Q_(osmotic.NAOH_MOLAR_MASS, "g/mol"), "physical constant")},
                          Q_(y * osmotic.NAOH_MOLAR_MASS, "mg/L"), unit="mg/L")
@@ -818,6 +936,7 @@ class ReverseOsmosis(UnitProcess):
                                                 what=self.t(what)), tds_equation,
                             {"pH": (Q_(after["ph"], ""), "calculated", "product pH")}, Q_(d_tds, "mg/L"), unit="mg/L")
         load = (d_tds_q * q_p).to("kg/day")
+        self.post_added = {**(self.post_added or {}), "tds": d_tds_q}
         self.generated["tds"] = self.generated.get("tds", Q_(0.0, "kg/day")) + load
         ph = self.calc("pH_prod", self.t("Product pH after the post-treatment ({what})", what=self.t(what)),
                        "Alk = C_T·(α1 + 2α2) + [OH⁻] − [H⁺], solved for pH",
