@@ -264,6 +264,19 @@ class UnitProcess(Translator):
         self.add_capex(description or curve.description, cost, category)
         return cost
 
+    def costed_size(self, symbol: str, size: Quantity, smallest: Criterion, what: str) -> Quantity:
+        """The size ``what`` is costed at: its design size, or the smallest practical size when it is smaller.
+
+        A power-law cost curve extrapolated far below the sizes it was fitted on
+        tends to zero, while the smallest unit that is built (or bought) has a
+        fixed cost; below ``smallest`` the item is costed at ``smallest``.
+        """
+        if size >= smallest.quantity:
+            return size
+        return self.calc(symbol, self.t("{what}: size costed (not below the smallest practical size)", what=self.t(what)),
+                         f"{symbol} = max(S, S_min)", {"S": (size, "calculated", "design size"), "S_min": smallest},
+                         smallest.quantity.to(size.units), unit=str(size.units))
+
     def parallel_trains(self, total: Quantity, max_per_train: Criterion | Quantity, what: str,
                         minimum: int = 1) -> int:
         """Number of parallel trains so that none exceeds its practical maximum size."""

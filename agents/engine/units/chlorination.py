@@ -20,7 +20,6 @@ from ..quantities import Q_, Quantity
 from ..stream import Stream
 from .base import UnitProcess, register
 from .common import cheaper_option
-from .primary_clarifier import costed_size
 
 # A mg of Cl2 dosed as NaOCl ends as NaCl (58.44/70.9 = 0.82 mg) and the product carries about as
 # much NaCl again from its manufacture (Cl2 + 2 NaOH → NaOCl + NaCl): about 1.65 mg TDS per mg Cl2.
@@ -236,13 +235,13 @@ class Chlorination(UnitProcess):
             self.curve_cost("packaged_system", self.influent.flow)
             return
         n = self.trains
-        v_tank = costed_size(self, "V_cost", (self.sizing["volume"].quantity / n).to("m**3"),
+        v_tank = self.costed_size("V_cost", (self.sizing["volume"].quantity / n).to("m**3"),
                              self.c("min_contact_tank_volume"), mark("contact tank"))
         self.curve_cost("contact_tank", v_tank, count=n, category="civil")
         hypo = next(c for c in self.chemicals if c.key == "sodium_hypochlorite")
         smallest = self.c("min_dosing_capacity")
-        self.curve_cost("dosing_system", costed_size(self, "M_cost,NaOCl", hypo.consumption, smallest, mark("hypochlorite feed")),
+        self.curve_cost("dosing_system", self.costed_size("M_cost,NaOCl", hypo.consumption, smallest, mark("hypochlorite feed")),
                         description="hypochlorite storage and feed")
         if self._bisulfite is not None:
-            self.curve_cost("dosing_system", costed_size(self, "M_cost,NaHSO3", self._bisulfite, smallest, mark("bisulfite feed")),
+            self.curve_cost("dosing_system", self.costed_size("M_cost,NaHSO3", self._bisulfite, smallest, mark("bisulfite feed")),
                             description="bisulfite storage and feed")

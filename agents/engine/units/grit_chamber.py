@@ -13,7 +13,6 @@ from ..quantities import Q_, Quantity
 from ..stream import Stream
 from .base import UnitProcess, register
 from .common import blower_power, cheaper_option
-from .primary_clarifier import costed_size
 
 GRIT_TYPES = {1: "aerated", 2: "vortex"}
 
@@ -162,17 +161,17 @@ class GritChamber(UnitProcess):
 
     def cost(self) -> None:
         if self.kind == "aerated":
-            volume = costed_size(self, "V_cost", self.sizing["chamber_volume"].quantity, self.c("min_chamber_volume"),
+            volume = self.costed_size("V_cost", self.sizing["chamber_volume"].quantity, self.c("min_chamber_volume"),
                                  mark("aerated grit chamber"))
             self.curve_cost("aerated_chamber", volume, count=self.trains, category="civil")
-            air = costed_size(self, "Q_a,cost", self.sizing["air_flow"].quantity, self.c("min_blower_air_flow"),
+            air = self.costed_size("Q_a,cost", self.sizing["air_flow"].quantity, self.c("min_blower_air_flow"),
                               mark("grit chamber blower"))
             self.curve_cost("blower", air, count=2)
-            length = costed_size(self, "L_cost", self.sizing["length"].quantity, self.c("min_collector_length"),
+            length = self.costed_size("L_cost", self.sizing["length"].quantity, self.c("min_collector_length"),
                                  mark("grit collector"))
             self.curve_cost("grit_handling", length, count=self.trains)
         else:
-            q_unit = costed_size(self, "Q_cost", self.sizing["unit_peak_flow"].quantity, self.c("min_vortex_flow"),
+            q_unit = self.costed_size("Q_cost", self.sizing["unit_peak_flow"].quantity, self.c("min_vortex_flow"),
                                  mark("vortex grit unit"))
             self.curve_cost("vortex_unit", q_unit, count=self.trains)
 

@@ -11,27 +11,12 @@ from __future__ import annotations
 
 import math
 
-from ..criteria import Criterion
 from ..i18n import mark
 from ..quantities import Q_, Quantity
 from ..stream import Stream
 from .base import UnitProcess, register
 from .equalization import pump_power
 from .common import cheaper_option
-
-
-def costed_size(unit: UnitProcess, symbol: str, size: Quantity, smallest: Criterion, what: str) -> Quantity:
-    """The size ``unit`` costs ``what`` at: its design size, or the smallest practical size when it is smaller.
-
-    A power-law cost curve extrapolated far below the sizes it was fitted on
-    tends to zero, while the smallest unit that is built (or bought) has a
-    fixed cost; below ``smallest`` the item is costed at ``smallest``.
-    """
-    if size >= smallest.quantity:
-        return size
-    return unit.calc(symbol, unit.t("{what}: size costed (not below the smallest practical size)", what=unit.t(what)),
-                     f"{symbol} = max(S, S_min)", {"S": (size, "calculated", "design size"), "S_min": smallest},
-                     smallest.quantity.to(size.units), unit=str(size.units))
 
 
 @register
@@ -142,9 +127,9 @@ class PrimaryClarifier(UnitProcess):
     def cost(self) -> None:
         a_each = self.sizing["unit_area"].quantity
         if self.packaged:
-            a_cost = costed_size(self, "A_cost", a_each, self.c("min_packaged_area"), mark("packaged clarifier"))
+            a_cost = self.costed_size("A_cost", a_each, self.c("min_packaged_area"), mark("packaged clarifier"))
             self.curve_cost("packaged_clarifier", a_cost, count=self.trains)
         else:
-            a_cost = costed_size(self, "A_cost", a_each, self.c("min_site_built_area"), mark("site-built clarifier"))
+            a_cost = self.costed_size("A_cost", a_each, self.c("min_site_built_area"), mark("site-built clarifier"))
             self.curve_cost("circular_clarifier", a_cost, count=self.trains, category="civil")
         self.curve_cost("sludge_pump", self.sizing["sludge_pump_flow"].quantity, count=self.trains + 1)
