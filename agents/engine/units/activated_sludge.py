@@ -31,7 +31,7 @@ from ..i18n import mark
 from ..quantities import Q_, Quantity
 from ..stream import Stream
 from .base import UnitProcess, register
-from .common import cheaper_option, cost_nutrient_dosing, nutrient_dose, nutrient_note
+from .common import bioavailable_phosphorus, cheaper_option, cost_nutrient_dosing, nutrient_dose, nutrient_note
 
 GRAVITY = Q_(9.81, "m/s**2")
 R_GAS = 8.314  # kJ/(kmol·K)
@@ -316,7 +316,7 @@ class SuspendedGrowth(UnitProcess):
                            unit="kg/day")
         p_dose = Q_(0.0, "mg/L")
         if influent.get("tp") is not None:
-            p_dose = nutrient_dose(self, "tp", q, px_bio, influent.get("tp"))
+            p_dose = nutrient_dose(self, "tp", q, px_bio, bioavailable_phosphorus(self, influent))
         px_vss = self.calc("P_X,VSS", "Volatile solids production", "P_X,VSS = P_X,bio + Q·nbVSS",
                            {"P_X,bio": (px_bio, "calculated"), "Q": (q, "influent"), "nbVSS": (nbvss, "calculated")},
                            px_bio + q * nbvss, unit="kg/day")

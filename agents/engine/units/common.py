@@ -106,6 +106,19 @@ NUTRIENT_PRODUCTS = {
 }
 
 
+def bioavailable_phosphorus(unit: UnitProcess, influent: Stream) -> Quantity:
+    """The influent TP less what a coagulant dosed upstream has already bound in its floc (metal phosphate
+    is not available to the biomass; ``ctx.shared["coagulation"]``, Metcalf & Eddy 5th ed., Ch. 6)."""
+    tp = influent.get("tp")
+    coagulation = unit.ctx.shared.get("coagulation")
+    if coagulation is None or not coagulation["tp"].magnitude:
+        return tp
+    return unit.calc("TP_bio", "Phosphorus available to the biomass", "TP_bio = max(0, TP − P_chem)",
+                     {"TP": (tp, "influent"), "P_chem": (coagulation["tp"], coagulation["tag"],
+                                                         mark("phosphorus precipitated in the floc"))},
+                     max(tp - coagulation["tp"], Q_(0.0, "mg/L")), unit="mg/L")
+
+
 def nutrient_dose(unit: UnitProcess, nutrient: str, flow: Quantity, biomass: Quantity,
                   available: Quantity) -> Quantity:
     """Dose (mg/L as N or P) that lets the net biomass growth take up what it needs and leave a residual.

@@ -30,7 +30,7 @@ from ..quantities import Q_, Quantity
 from ..stream import Stream
 from .activated_sludge import COD_PER_VSS, O2_PER_N_NITRIFIED, SuspendedGrowth
 from .base import register
-from .common import cheaper_option, cost_nutrient_dosing, nutrient_dose, nutrient_note
+from .common import bioavailable_phosphorus, cheaper_option, cost_nutrient_dosing, nutrient_dose, nutrient_note
 
 
 @register
@@ -112,7 +112,7 @@ class MovingBedBiofilmReactor(SuspendedGrowth):
 
         p_dose = Q_(0.0, "mg/L")
         if influent.get("tp") is not None:
-            p_dose = nutrient_dose(self, "tp", q, fv.m * (solids_h + solids_n), influent.get("tp"))
+            p_dose = nutrient_dose(self, "tp", q, fv.m * (solids_h + solids_n), bioavailable_phosphorus(self, influent))
 
         # --- media and reactors ---
         sigma, fill = self.c("specific_surface"), self.c("fill_fraction")

@@ -259,13 +259,21 @@ class MembraneBioreactor(SuspendedGrowth):
                                       {"N_e": (bio.nh4_effluent, "calculated"), "NO3_e": (no3_e, "calculated"),
                                        "sON": son}, bio.nh4_effluent + no3_e + son.quantity, unit="mg/L")
         if influent.get("tp") is not None:
-            taken = self.c("biomass_p_content").m * bio.px_bio / q
-            changes["tp"] = self.calc("TP_e", "Permeate phosphorus (biomass uptake only)",
-                                      "TP_e = max(0, TP + D_P − f_P·P_X,bio/Q)",
-                                      {"TP": (influent.get("tp"), "influent"), "D_P": (bio.p_dose, "calculated"),
-                                       "f_P": self.c("biomass_p_content"),
-                                       "P_X,bio": (bio.px_bio, "calculated"), "Q": (q, "influent")},
-                                      max(influent.get("tp") + bio.p_dose - taken, Q_(0.0, "mg/L")), unit="mg/L")
+            # Where phosphorus is dosed for growth the biomass takes what the dose was sized for.
+            f_p = self.c("biomass_p_requirement" if bio.p_dose.magnitude else "biomass_p_content")
+            taken = f_p.m * bio.px_bio / q
+            inputs = {"TP": (influent.get("tp"), "influent"), "D_P": (bio.p_dose, "calculated"),
+                      "f_P": f_p, "P_X,bio": (bio.px_bio, "calculated"), "Q": (q, "influent")}
+            # Metal phosphate floc from a coagulant dosed upstream is a solid: the membrane keeps it
+            # and it leaves with the waste sludge.
+            coagulation = self.ctx.shared.get("coagulation")
+            p_chem = coagulation["tp"] if coagulation is not None else Q_(0.0, "mg/L")
+            if p_chem.magnitude:
+                inputs["P_chem"] = (p_chem, coagulation["tag"], mark("phosphorus precipitated in the floc"))
+            changes["tp"] = self.calc("TP_e", "Permeate phosphorus (biomass uptake and retained metal phosphate)",
+                                      "TP_e = max(0, TP + D_P − f_P·P_X,bio/Q − P_chem)", inputs,
+                                      max(influent.get("tp") + bio.p_dose - taken - p_chem, Q_(0.0, "mg/L")),
+                                      unit="mg/L")
         if influent.get("alkalinity") is not None or bio.nox.magnitude > 0:
             changes["alkalinity"] = alk_out
         if "tds" in self.generated:
