@@ -375,17 +375,38 @@ class _Designer:
         if r.population_equivalent is not None and r.destination == "surface_water":
             log.record(PLANT, "PE", "Population equivalent", "PE = Q · BOD / 60 g/(p.e.·d)",
                        {"Q": r.flow, "BOD": r.influent["bod"]}, r.population_equivalent.quantity)
-        if blend > 0:
-            log.record(PLANT, "f_bypass", "Fraction of the RO feed bypassed and blended into the permeate",
-                       "f = k / (1 + k), k = x / (1 − x) · r_RO",
-                       {"x": (Q_(self.blend_x, ""), "calculated", "fraction of the product from the bypass"),
-                        "r_RO": (Q_(self.ro_recovery, ""), "calculated", "RO recovery")},
-                       Q_(blend, ""))
+        if blend > 0 and self.blend_basis is not None:
+            self._record_blend(ctx, blend)
+
+    def _record_blend(self, ctx: DesignContext, blend: float) -> None:
+        """The bypass fraction from the limiting parameter, as ``_blend_fraction`` computed it."""
+        b = self.blend_basis
+        assert b is not None
+        label, unit = parameter_label(b["param"], ctx.language), b["unit"]
+        # What the post-treatment adds (lime: calcium and bicarbonate) is taken off the room under the
+        # limit, so the stabilised blend stays within it (AWWA M46 (2007), post-treatment).
+        allowance = b["added"] is not None
+        ctx.log.record(
+            PLANT, "f_bypass", "Fraction of the RO feed bypassed and blended into the permeate",
+            "f = k / (1 + k), k = x / (1 − x) · r_RO, x = (d · L − A − C_p) / (C_f − C_p)" if allowance
+            else "f = k / (1 + k), k = x / (1 − x) · r_RO, x = (d · L − C_p) / (C_f − C_p)",
+            {"C_f": (Q_(b["feed"], unit), mark("calculated"), ctx.t("{parameter} of the RO feed", parameter=label)),
+             "C_p": (Q_(b["permeate"], unit), mark("calculated"),
+                     ctx.t("{parameter} of the RO permeate", parameter=label)),
+             "L": (Q_(b["limit"], unit), b["limit_source"], ctx.t("{parameter} limit", parameter=label)),
+             "d": (Q_(b["design"], ""), threshold_source("blend_design_fraction", ctx.language),
+                   mark("design fraction of the limit the blend is taken to")),
+             **({"A": (Q_(b["added"], unit), mark("calculated"),
+                       ctx.t("{parameter} added by the post-treatment of {tag} ({what}), in the pass the fraction "
+                             "was set on", parameter=label, tag=b["tag"], what=ctx.t(b["post"])))}
+                if allowance else {}),
+             "r_RO": (Q_(b["recovery"], ""), mark("calculated"), mark("RO recovery"))},
+            Q_(blend, ""))
 
     # -- the loop ---------------------------------------------------------------------------
 
-    blend_x = 0.0
-    ro_recovery = 0.0
+    # What the adopted bypass fraction was computed from (the limiting parameter, its limit and allowance).
+    blend_basis: dict[str, Any] | None = None
 
     def solve(self, returned: Stream | None = None) -> tuple[_Pass, dict[str, Any]]:
         """Run passes until the returned streams, blending and feed flow settle.
@@ -414,9 +435,10 @@ class _Designer:
             # Blending: the bypass that takes the product to the design fraction of its limits.
             product_change = 1.0
             if self.candidate.blend and p.ro is not None:
-                new_blend, blend_note = self._blend_fraction(p)
+                new_blend, blend_note, basis = self._blend_fraction(p)
                 if abs(new_blend - blend) > 1e-3:
                     done = False
+                    self.blend_basis = basis
                     # The product changes with the bypass: per unit of RO feed it is r(1 − f) + f.
                     recovery = self._recovery(p)
                     product_change = (recovery * (1 - new_blend) + new_blend) / (recovery * (1 - blend) + blend)
@@ -448,8 +470,11 @@ class _Designer:
         permeate = getattr(p.ro, "permeate", None) or p.ro.effluent
         return float((permeate.flow / p.ro.influent.flow).m_as(_DIMENSIONLESS))
 
-    def _blend_fraction(self, p: _Pass) -> tuple[float, str]:
-        """Bypass fraction f of the RO feed so that every limited parameter stays within its design fraction."""
+    def _blend_fraction(self, p: _Pass) -> tuple[float, str, dict[str, Any] | None]:
+        """Bypass fraction f of the RO feed so that every limited parameter stays within its design fraction.
+
+        Returns f, the note on it and what it was computed from (None when there is no blend).
+        """
         assert p.ro is not None and p.ro_feed is not None and p.ro.effluent is not None and p.ro.influent is not None
         design = threshold("blend_design_fraction")
         L = self.r.language
@@ -460,6 +485,7 @@ class _Designer:
         recovery = self._recovery(p)
         x = 1.0
         limiting = ""
+        basis: dict[str, Any] = {}
         for param, t in self.r.targets.items():
             if t.max is None or param in ("ph", "temperature", "coliforms", "turbidity"):
                 continue
@@ -467,27 +493,32 @@ class _Designer:
             if c_f is None or c_p is None:
                 continue
             unit = _unit(param)
-            cf, cp, goal = float(c_f.m_as(unit)), float(c_p.m_as(unit)), design * float(t.max.m_as(unit))
-            if param in added:
-                goal -= float(added[param].m_as(unit))
+            cf, cp, limit = float(c_f.m_as(unit)), float(c_p.m_as(unit)), float(t.max.m_as(unit))
+            goal = design * limit
+            allowance = float(added[param].m_as(unit)) if param in added else None
+            if allowance is not None:
+                goal -= allowance
             if cf <= goal:
                 continue
             share = 0.0 if cp >= goal else (goal - cp) / (cf - cp)
             if share < x:
                 x, limiting = share, parameter_label(param, L)
+                basis = {"param": param, "unit": unit, "feed": cf, "permeate": cp, "limit": limit,
+                         "limit_source": t.source, "design": design, "added": allowance}
         if x >= 1.0:
-            return 0.0, tr(L, "Blending not applied: the raw water already meets the limits the RO treats for.")
-        self.blend_x, self.ro_recovery = x, recovery
+            return 0.0, tr(L, "Blending not applied: the raw water already meets the limits the RO treats for."), None
         k = x / (1.0 - x) * recovery
         f = k / (1.0 + k)
         minimum = threshold("blend_min_fraction")
         if x < minimum:
             return 0.0, tr(L, "Blending not applied: {limiting} would allow only {x:.1%} of the product from the "
                               "bypass, below the {minimum:.0%} that justifies it ({source}).", limiting=limiting, x=x,
-                           minimum=minimum, source=threshold_source("blend_min_fraction", L))
+                           minimum=minimum, source=threshold_source("blend_min_fraction", L)), None
+        basis.update(recovery=recovery, tag=p.ro.tag, post=getattr(p.ro, "post", None) or "")
         return f, tr(L, "{f:.1%} of the RO feed bypasses the membranes and is blended into the permeate, {x:.1%} of "
                         "the product; {limiting} limits the blend to {design:.0%} of its limit ({source}).",
-                     f=f, x=x, limiting=limiting, design=design, source=threshold_source("blend_design_fraction", L))
+                     f=f, x=x, limiting=limiting, design=design,
+                     source=threshold_source("blend_design_fraction", L)), basis
 
 
 def _concentration(s: Stream) -> float:

@@ -168,6 +168,24 @@ def test_brackish_plant_blends_part_of_its_feed_into_the_permeate():
     assert tds.effluent.to("mg/L").magnitude <= 0.8 * 600 * 1.01
 
 
+def test_bypass_fraction_record_lists_the_post_treatment_allowance_and_recomputes():
+    # AWWA M46 (2007), Ch. 5: the bypass takes the blend to a design fraction of the product-water goal; the
+    # lime and CO2 of the post-treatment (AWWA M46, post-treatment) add dissolved solids and hardness, which
+    # are taken off the room under the limit. The record must hold every number the fraction comes from.
+    d = designed("brackish_to_drinking")
+    ro = d.units[d.train.index("reverse_osmosis")]
+    record = next(r for r in d.ctx.log.records if r.result_symbol == "f_bypass")
+    inputs = {i.symbol: i for i in record.inputs}
+    assert "A" in inputs and "− A" in record.equation
+    assert inputs["A"].source == "calculated" and ro.tag in inputs["A"].description
+    assert inputs["A"].quantity.magnitude > 0
+    v = {k: i.quantity.magnitude for k, i in inputs.items()}
+    x = (v["d"] * v["L"] - v["A"] - v["C_p"]) / (v["C_f"] - v["C_p"])
+    k = x / (1 - x) * v["r_RO"]
+    assert k / (1 + k) == pytest.approx(record.result.magnitude, rel=1e-9)
+    assert record.result.magnitude == pytest.approx(d.extra["blending"]["fraction"].magnitude, rel=1e-9)
+
+
 def test_brackish_product_is_stabilised_after_the_blend_so_doses_and_reported_quality_agree():
     # AWWA M46 (2007), post-treatment: the water delivered is stabilised, so the lime and CO2 are sized on the
     # blended product and the product's pH and Langelier index are those the compliance table reports.

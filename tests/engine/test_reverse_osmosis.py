@@ -99,6 +99,20 @@ def test_silica_in_the_concentrate_limits_the_recovery():
     case = UnitCase("reverse_osmosis", make_stream("2000 m3/d", tds="1500 mg/L", silica=60, temperature="20 degC"))
     unit = check_unit(case, {"sizing.recovery": (0.6285, 0.002), "sizing.concentrate_silica": (1.5, 0.002)})
     assert any("limited to 62.8% by silica" in w for w in unit.ctx_for_test.warnings)
+    # The note names the limit the way it binds: silica saturates in the concentrate, at the 150 % allowed.
+    note = next(n for n in unit.notes if n.startswith("Recovery limited"))
+    assert "by silica in the concentrate" in note and "above 150% of the amorphous silica solubility" in note
+
+
+def test_calcium_sulfate_in_the_concentrate_limits_the_recovery_and_the_note_says_so():
+    # Gypsum: saturation ratio of the concentrate ≤ 200 % with antiscalant (DuPont FilmTec Technical Manual,
+    # Scaling Calculations, calcium sulfate; suppliers up to 230 %). 1,000 mg/L hardness, 1,500 mg/L sulfate.
+    case = UnitCase("reverse_osmosis", make_stream("2000 m3/d", tds="3000 mg/L", temperature="25 degC",
+                                                   hardness=1000, sulfate=1500, alkalinity=100, ph=7))
+    unit = check_unit(case, {"sizing.concentrate_caso4": (2.0, 1e-6)})
+    assert value_of(unit, "sizing.recovery") < 0.75
+    note = next(n for n in unit.notes if n.startswith("Recovery limited"))
+    assert "by calcium sulfate in the concentrate" in note and "saturation ratio above 200%" in note
 
 
 def test_a_user_recovery_above_the_silica_limit_is_kept_with_a_warning():
@@ -136,6 +150,10 @@ def test_a_lower_pressure_rating_limits_the_recovery():
     assert any("element pressure rating" in w for w in warnings)
     assert value_of(unit, "sizing.recovery") < 0.75
     assert value_of(unit, "sizing.feed_pressure") <= Q_(25.05, "bar")
+    # A pressure rating is not a concentrate property: the note says the feed pressure would exceed it.
+    note = next(n for n in unit.notes if n.startswith("Recovery limited"))
+    assert "by the elements' pressure rating" in note and "feed pressure above their 25.0 bar maximum" in note
+    assert "concentrate" not in note
 
 
 def test_an_override_changes_only_what_it_names():
@@ -155,6 +173,14 @@ def test_large_plants_split_into_trains():
                       {"trains": (5, 0), "sizing.specific_energy": ("2.31 kWh/m3", 0.01)})
     hp = next(e for e in unit.equipment if e.tag.endswith("-P01"))
     assert hp.quantity == 5
+    # Counts above 999 are grouped like the areas beside them (5 trains × 107 vessels × 7 = 3,745 elements here).
+    elements = int(value_of(unit, "sizing.elements").magnitude)
+    assert elements > 999
+    array = next(n for n in unit.notes if "elements;" in n)
+    assert f"{elements:,} elements, " in array
+    spanish = UnitCase("reverse_osmosis", make_stream("100000 m3/d", tds="35000 mg/L", temperature="25 degC"),
+                       context={"language": "es"}).run()
+    assert any(f"{elements:,}".replace(",", "\u00a0") in n for n in spanish.notes)
 
 
 def test_small_plants_are_packaged_skids_of_4_inch_elements():
@@ -379,8 +405,8 @@ def test_a_spanish_design_writes_its_notes_and_equipment_through_the_catalogue()
     assert pump.material == tr("es", "duplex / super-duplex stainless steel")
     head = float(pump.description.rsplit(", ", 1)[1].split(" ")[0].replace(",", "."))
     assert pump.description == tr("es", "High-pressure pump, {head:.1f} bar differential", head=head)
-    array = tr("es", "{trains} train(s) × {vpt} vessels ({array} array) × {epv} {size} elements; "
-                     "{elements} elements, {area:,.0f} m² at {flux:.1f} L/m²·h.", trains=1, vpt=54, array="54", epv=7,
+    array = tr("es", "{trains:,} train(s) × {vpt:,} vessels ({array} array) × {epv:,} {size} elements; "
+                     "{elements:,} elements, {area:,.0f} m² at {flux:.1f} L/m²·h.", trains=1, vpt=54, array="54", epv=7,
                size=tr("es", "8-inch"), elements=378, area=14062.0, flux=13.33)
     assert array in unit.notes
     assert "14\u00a0062 m²" in array and "13,3 L/m²·h" in array

@@ -391,8 +391,20 @@ class ReverseOsmosis(UnitProcess):
                           "the design keeps the user's recovery", recovery=recovery, what=self.t(what), limit=r)
         elif binding:
             what, chosen = min(binding, key=lambda item: item[1])
-            self.note("Recovery limited from {recovery:.0%} to {chosen:.1%} by {what} in the concentrate.",
-                      recovery=recovery, chosen=chosen, what=self.t(what))
+            # Each limit in its own words: the scalants saturate in the concentrate; the pressure
+            # rating caps the feed pressure the higher recovery would need.
+            if what == "silica":
+                self.note("Recovery limited from {recovery:.0%} to {chosen:.1%} by silica in the concentrate: "
+                          "a higher recovery would take it above {limit:.0%} of the amorphous silica solubility.",
+                          recovery=recovery, chosen=chosen, limit=max_si)
+            elif what == "calcium sulfate":
+                self.note("Recovery limited from {recovery:.0%} to {chosen:.1%} by calcium sulfate in the "
+                          "concentrate: a higher recovery would take its saturation ratio above {limit:.0%}.",
+                          recovery=recovery, chosen=chosen, limit=max_caso4)
+            else:
+                self.note("Recovery limited from {recovery:.0%} to {chosen:.1%} by the elements' pressure rating: "
+                          "a higher recovery would need a feed pressure above their {limit:.1f} bar maximum.",
+                          recovery=recovery, chosen=chosen, limit=p_max)
             self.warn("recovery limited to {chosen:.1%} by {what} (design criterion {recovery:.0%})",
                       chosen=chosen, what=self.t(what), recovery=recovery)
             if chosen <= low + 1e-6:
@@ -463,7 +475,7 @@ class ReverseOsmosis(UnitProcess):
             epv = math.ceil(n_el.magnitude / stages - 1e-9)
             n_v_req = stages
             self.epv = epv
-            self.note("Small array: one vessel per stage with {epv} elements each.", epv=epv)
+            self.note("Small array: one vessel per stage with {epv:,} elements each.", epv=epv)
         vpt = max(stages, math.ceil(n_v_req / trains - 1e-9))
         ratio = self.c("staging_ratio").m
         weights = [ratio ** (stages - 1 - k) for k in range(stages)]
@@ -497,8 +509,8 @@ class ReverseOsmosis(UnitProcess):
         self.add_sizing("trains", "Trains", Q_(trains, ""))
         size_label = mark("8-inch") if element is a8 else mark("4-inch")
         array = ":".join(str(n) for n in per_stage)
-        self.note("{trains} train(s) × {vpt} vessels ({array} array) × {epv} {size} elements; "
-                  "{elements} elements, {area:,.0f} m² at {flux:.1f} L/m²·h.", trains=trains, vpt=vpt, array=array,
+        self.note("{trains:,} train(s) × {vpt:,} vessels ({array} array) × {epv:,} {size} elements; "
+                  "{elements:,} elements, {area:,.0f} m² at {flux:.1f} L/m²·h.", trains=trains, vpt=vpt, array=array,
                   epv=epv, size=self.t(size_label), elements=elements, area=area.magnitude, flux=j.magnitude)
         if packaged:
             self.note("Factory-assembled skid (small plant): components costed individually.")
@@ -1109,7 +1121,7 @@ class ReverseOsmosis(UnitProcess):
             b_motor = motor_rating(b_shaft * margin)
             self.booster_shaft = b_shaft
             n_px = math.ceil(((q_c / trains) / self.c("erd_unit_capacity").quantity).to("").magnitude - 1e-9)
-            self.add_equipment("-ERD", self.t("Isobaric energy recovery device (pressure exchanger), {n} per train",
+            self.add_equipment("-ERD", self.t("Isobaric energy recovery device (pressure exchanger), {n:,} per train",
                                               n=n_px),
                                quantity=n_px * trains, capacity=(q_c / trains / n_px).to("m**3/h"),
                                material="ceramic rotor, super-duplex housing")
