@@ -1,7 +1,11 @@
 """Moving bed biofilm reactor sized by surface area loading rates (Ødegaard 2006; McQuarrie & Boltz 2011).
 
 A BOD removal reactor, then (when a nitrogen target asks for it) a
-nitrification stage of reactors in series. Carrier surface = load / SALR;
+nitrification stage of reactors in series; when a TN target needs
+denitrification, a pre-anoxic carrier stage ahead of them (MLE-type) fed with
+an internal recycle from the last nitrification reactor, sized on a surface
+area denitrification rate (WEF MOP 35, 2011; Ødegaard 2006; Rusten et al.
+2006) and checked against the influent soluble carbon. Carrier surface = load / SALR;
 media volume = surface / specific surface; reactor volume = media / fill
 fraction. Oxygen comes from the COD balance plus 4.57 g O2/g N nitrified
 and is supplied through medium-bubble grids (the aeration helpers of the
@@ -24,11 +28,13 @@ from __future__ import annotations
 
 import math
 
+from typing import Any
+
 from ..cost_curves import curve_cost
 from ..i18n import mark
 from ..quantities import Q_, Quantity
 from ..stream import Stream
-from .activated_sludge import COD_PER_VSS, O2_PER_N_NITRIFIED, SuspendedGrowth
+from .activated_sludge import COD_PER_VSS, O2_CREDIT_PER_N_DENITRIFIED, O2_PER_N_NITRIFIED, SuspendedGrowth
 from .base import register
 from .common import bioavailable_phosphorus, cheaper_option, cost_nutrient_dosing, nutrient_dose, nutrient_note
 
@@ -110,6 +116,12 @@ class MovingBedBiofilmReactor(SuspendedGrowth):
                                  {"Y_n": self.c("y_aob"), "Q": (q, "influent"), "NOx": (nox, "calculated"),
                                   "f_v": fv}, q * nox * self.c("y_aob").m / fv.m, unit="kg/day")
 
+        denit = self._pre_anoxic(influent, t, tkn, n_dose, nh4_e, nox, sbod_in, solids_h + solids_n) \
+            if nitrifying else None
+        if denit is None:
+            self._methanol = None
+        no3_removed = denit["removed"] if denit else Q_(0.0, "mg/L")
+
         p_dose = Q_(0.0, "mg/L")
         if influent.get("tp") is not None:
             p_dose = nutrient_dose(self, "tp", q, fv.m * (solids_h + solids_n), bioavailable_phosphorus(self, influent))
@@ -117,7 +129,8 @@ class MovingBedBiofilmReactor(SuspendedGrowth):
         # --- media and reactors ---
         sigma, fill = self.c("specific_surface"), self.c("fill_fraction")
         # The stages' names are messages: shown (translated) in the descriptions of their volumes.
-        stages = {mark("BOD removal"): area_c}
+        stages = {mark("anoxic"): denit["area"]} if denit else {}
+        stages[mark("BOD removal")] = area_c
         if nitrifying:
             stages[mark("nitrification")] = area_n
         volumes = {}
@@ -134,19 +147,30 @@ class MovingBedBiofilmReactor(SuspendedGrowth):
         self.add_sizing("volume", "Total reactor volume", v_total)
         self.add_sizing("volume_bod", "BOD removal reactor volume", volumes["BOD removal"])
         n_series = int(self.c("nitrification_reactors").m) if nitrifying else 0
+        n_anox = int(self.c("anoxic_reactors").m) if denit else 0
         if nitrifying:
             self.add_sizing("volume_nitrification", "Nitrification reactor volume", volumes["nitrification"])
-        largest = max(volumes["BOD removal"], volumes["nitrification"] / n_series if nitrifying else Q_(0, "m**3"))
+        if denit:
+            self.add_sizing("volume_anoxic", "Anoxic reactor volume", volumes["anoxic"])
+        largest = max(volumes["BOD removal"], volumes["nitrification"] / n_series if nitrifying else Q_(0, "m**3"),
+                      volumes["anoxic"] / n_anox if denit else Q_(0, "m**3"))
         n = self.parallel_trains(largest, self.c("max_reactor_volume"), "MBBR trains",
                                  minimum=1 if self.packaged else int(self.c("min_trains").m))
-        reactors = n * (1 + n_series)
+        aerated = n * (1 + n_series)
+        reactors = aerated + n * n_anox
+        v_aerated = v_total - (volumes["anoxic"] if denit else Q_(0.0, "m**3"))
         self.add_sizing("reactors", "Number of reactors", Q_(reactors, ""))
         self.add_sizing("hrt", "Hydraulic retention time", self.calc(
             "τ", "Hydraulic retention time", "τ = V/Q", {"V": (v_total, "calculated"), "Q": (q, "influent")},
             v_total / q, unit="hour"))
         depth = self.c("side_water_depth").quantity
-        floor = (v_total / depth).to("m**2")
-        if nitrifying:
+        floor = (v_aerated / depth).to("m**2")
+        if denit:
+            reactor = self.t("MBBR reactor, {anox:,.0f} m3 (anoxic) + {bod:,.0f} m3 (BOD) + {n} × {nit:,.0f} m3 "
+                             "(nitrification) per train, {depth:g} m SWD", anox=volumes["anoxic"].magnitude / n,
+                             bod=volumes["BOD removal"].magnitude / n, n=n_series,
+                             nit=volumes["nitrification"].magnitude / n / n_series, depth=depth.magnitude)
+        elif nitrifying:
             reactor = self.t("MBBR reactor, {bod:,.0f} m3 (BOD) + {n} × {nit:,.0f} m3 (nitrification) per train, "
                              "{depth:g} m SWD", bod=volumes["BOD removal"].magnitude / n, n=n_series,
                              nit=volumes["nitrification"].magnitude / n / n_series, depth=depth.magnitude)
@@ -165,6 +189,14 @@ class MovingBedBiofilmReactor(SuspendedGrowth):
                          {"Q": (q, "influent"), "ΔbCOD": (bcod_removed, "calculated"), "f_v": fv,
                           "P_X,H": (solids_h, "calculated")},
                          q * bcod_removed - COD_PER_VSS * fv.m * solids_h, unit="kg/hour")
+        if denit:
+            # The carbon the anoxic carriers use on nitrate is not oxidised with air (M&E 5th ed. Eq. 8-17 credit).
+            ro_c = self.calc("R_o,BOD,net", "Oxygen demand of BOD removal with the denitrification credit",
+                             "R_o,net = R_o − 2.86·Q·NO3_removed",
+                             {"R_o": (ro_c, "calculated"), "Q": (q, "influent"),
+                              "NO3_removed": (no3_removed, "calculated")},
+                             max(ro_c - O2_CREDIT_PER_N_DENITRIFIED * q * no3_removed, Q_(0.0, "kg/hour")),
+                             unit="kg/hour")
         aer = self._aeration(ro_c, self.c("alpha"), depth, t, label=mark("BOD removal"), do_name="do_carbon")
         air, air_peak, sotr = aer["air"], aer["air_peak"], aer["sotr"]
         if nitrifying:
@@ -177,12 +209,12 @@ class MovingBedBiofilmReactor(SuspendedGrowth):
             self.add_sizing("oxygen_demand", "Oxygen demand (average)", ro_c + ro_n, "kg/hour")
         else:
             self.add_sizing("oxygen_demand", "Oxygen demand (average)", ro_c, "kg/hour")
-        mixed = self._with_mixing_air({"air": air, "air_peak": air_peak}, v_total)
+        mixed = self._with_mixing_air({"air": air, "air_peak": air_peak}, v_aerated)
         air, air_peak = mixed["air"], mixed["air_peak"]
         self.add_sizing("sotr", "Standard oxygen transfer rate (average)", sotr, "kg/hour")
         self.add_sizing("air_flow", "Air flow at standard conditions (average)", air, "m**3/hour")
         self.add_sizing("air_flow_peak", "Design air flow at standard conditions (peak)", air_peak, "m**3/hour")
-        self.add_equipment("-03", "Medium-bubble aeration grid", quantity=reactors, capacity=(floor / reactors).to("m**2"),
+        self.add_equipment("-03", "Medium-bubble aeration grid", quantity=aerated, capacity=(floor / aerated).to("m**2"),
                            material="AISI 316 stainless steel")
         self._blowers = self._add_blowers("-04", air, air_peak, aer["submergence"], aer["p_ratio"],
                                           mark("Aeration blower"))
@@ -200,19 +232,127 @@ class MovingBedBiofilmReactor(SuspendedGrowth):
         self.add_equipment("-05", "Media-retention sieve (cylindrical wedge wire)", quantity=per_outlet * reactors,
                            capacity=sieve / per_outlet, material="AISI 316 stainless steel")
 
-        alk_out = self._alkalinity(influent, nox, Q_(0.0, "mg/L"))
+        if denit:
+            self._anoxic_equipment({"volume": volumes["anoxic"], "ir": denit["ir"]}, q, ("-08", "-09"))
+        else:
+            self._ir_flow_each = None
+        alk_out = self._alkalinity(influent, nox, no3_removed)
         self._effluent(influent, tss, sbod_in, sbod_e, r_bod.m, solids_h + solids_n, fv.m, bcod_removed, nh4_e, nox,
-                       alk_out, {"tn": n_dose, "tp": p_dose})
+                       alk_out, {"tn": n_dose, "tp": p_dose}, no3_removed)
         nutrient_note(self, influent, {"tn": n_dose, "tp": p_dose})
-        self._n_series, self._floor = n_series, floor
+        self._n_series, self._floor, self._aerated = n_series, floor, aerated
         if self.packaged:
             self.note("Average flow {flow:,.0f} m3/d is below {limit:g} m3/d: a containerised MBBR is used.",
                       flow=q.magnitude, limit=self.c("packaged_below").quantity.magnitude)
-        if nitrifying and self.ctx.target("tn") is not None:
-            tn_e = self.effluent.get("tn") if self.effluent else None
-            if tn_e is not None and tn_e > self.ctx.target("tn"):
-                self.warn("the MBBR nitrifies but does not denitrify; the TN target needs a "
-                          "pre-anoxic MBBR stage or another process.")
+        if denit:
+            self.note("Pre-anoxic MBBR stage (MLE-type): {n} anoxic carrier reactor(s) per train with mixers, fed "
+                      "with an internal recycle {ir:.1f} × Q of nitrified water from the last nitrification reactor.",
+                      n=n_anox, ir=denit["ir"].magnitude)
+
+    def _pre_anoxic(self, influent: Stream, t: float, tkn: Quantity, n_dose: Quantity, nh4_e: Quantity,
+                    nox: Quantity, sbod_in: Quantity, solids: Quantity) -> dict[str, Any] | None:
+        """Pre-anoxic carrier stage (MLE-type) when the TN target needs denitrification.
+
+        The nitrate allowed in the effluent follows from the TN target as in the activated sludge MLE
+        (M&E 5th ed. §8-8): NO3_e = NOx/(1 + IR), with no return sludge. The carrier surface is the nitrate
+        removed over the surface area denitrification rate (WEF MOP 35; Ødegaard 2006; Rusten et al. 2006);
+        the influent soluble biodegradable COD must cover the nitrate and the oxygen the recycle brings back.
+        """
+        target = self.ctx.target("tn")
+        if target is None or nox.magnitude <= 0:
+            return None
+        q = influent.flow
+        no3_in = influent.get("no3_n", 0.0)
+        son, tss_e, fv = self.c("effluent_soluble_organic_n"), self.c("design_effluent_tss"), self.c("biomass_vss_tss")
+        tss_out = influent.get("tss", 0.0) + solids / q
+        nox_total = nox + no3_in
+        if influent.get("tn") is not None:
+            # Particulate N is what the total keeps beyond the soluble forms; the separator leaves TSS_e of it.
+            pn = self.calc("pN_e", "Particulate N in the separated effluent",
+                           "pN_e = (TN_in + D_N − N_e − NOx − sON)·TSS_e/TSS_out",
+                           {"TN_in": (influent.get("tn"), "influent"), "D_N": (n_dose, "calculated"),
+                            "N_e": (nh4_e, "calculated"), "NOx": (nox_total, "calculated"), "sON": son,
+                            "TSS_e": tss_e, "TSS_out": (tss_out, "calculated")},
+                           max(influent.get("tn") + n_dose - nh4_e - nox_total - son.quantity, Q_(0.0, "mg/L"))
+                           * (tss_e.quantity / tss_out).to("").magnitude, unit="mg/L")
+        else:
+            f_n = self.c("biomass_n_content")
+            pn = self.calc("pN_e", "Particulate N in the separated effluent", "pN_e = f_N·f_v·TSS_e",
+                           {"f_N": f_n, "f_v": fv, "TSS_e": tss_e}, tss_e.quantity * f_n.m * fv.m, unit="mg/L")
+        ratio = self.c("tn_design_ratio")
+        allowed = self.calc("NO3_allowed", "Effluent nitrate that meets the TN target",
+                            "NO3_allowed = k_R·TN_target − N_e − sON − pN_e",
+                            {"k_R": ratio, "TN_target": (target, "target"), "N_e": (nh4_e, "calculated"),
+                             "sON": son, "pN_e": (pn, "calculated")},
+                            target * ratio.m - nh4_e - son.quantity - pn, unit="mg/L")
+        if allowed >= nox_total:
+            return None
+        ir_max = self.c("ir_ratio_max")
+        if allowed.magnitude <= 0:
+            self.warn("the TN target {target:g} mg/L cannot be met with the effluent ammonia, organic and particulate "
+                      "N alone; the pre-anoxic MBBR stage is designed at its limit.", target=target.magnitude)
+        ir_needed = (nox_total / allowed - 1.0).to("").magnitude if allowed.magnitude > 0 else math.inf
+        ir = self.calc("IR", "Internal recycle ratio", "IR = min(NOx/NO3_e − 1, IR_max)",
+                       {"NOx": (nox_total, "calculated"), "NO3_e": (allowed, "calculated"), "IR_max": ir_max},
+                       Q_(min(max(ir_needed, 0.0), ir_max.m), ""))
+        if ir_max.m < ir_needed < math.inf:
+            self.warn("the TN target needs an internal recycle of {ir:.1f}, above the practical {ir_max:g} of a "
+                      "pre-anoxic MBBR; it cannot reach it alone (consider a post-anoxic stage with external carbon).",
+                      ir=ir_needed, ir_max=ir_max.m)
+        no3_e = self.calc("NO3_e", "Effluent nitrate-N of the pre-anoxic MBBR", "NO3_e = NOx/(1 + IR)",
+                          {"NOx": (nox_total, "calculated"), "IR": (ir, "calculated")},
+                          nox_total / (1.0 + ir.magnitude), unit="mg/L")
+        # Carbon: the soluble biodegradable COD entering must reduce the nitrate and the DO the recycle carries.
+        r_c, do = self.c("cod_no3_ratio"), self.c("do_nitrification")
+        o2_eq = (Q_(O2_CREDIT_PER_N_DENITRIFIED, ""), "constant", mark("g O2 equivalent per g NO3-N"))
+        available = self.calc("sbCOD_avail", "Soluble biodegradable COD available to the anoxic stage",
+                              "sbCOD = r·sBOD_in", {"r": self.c("bcod_bod_ratio"), "sBOD_in": (sbod_in, "calculated")},
+                              sbod_in * self.c("bcod_bod_ratio").m, unit="mg/L")
+        o2_recycled = ir.magnitude * do.quantity / O2_CREDIT_PER_N_DENITRIFIED
+        needed = self.calc("sbCOD_need", "Soluble biodegradable COD needed by the anoxic stage",
+                           "sbCOD_need = r_C·(NOx − NO3_e + IR·DO/2.86)",
+                           {"r_C": r_c, "NOx": (nox_total, "calculated"), "NO3_e": (no3_e, "calculated"),
+                            "IR": (ir, "calculated"), "DO": do, "2.86": o2_eq},
+                           r_c.m * (nox_total - no3_e + o2_recycled), unit="mg/L")
+        self._methanol = None
+        if available < needed:
+            # The shortfall is made up with methanol dosed to the anoxic reactors (WEF MOP 35; M&E 5th ed. §8-8).
+            cod_meoh = self.c("methanol_cod")
+            dose = self.calc("D_methanol", "Methanol dose for the carbon short of the anoxic stage",
+                             "D = (sbCOD_need − sbCOD)/COD_MeOH",
+                             {"sbCOD_need": (needed, "calculated"), "sbCOD": (available, "calculated"),
+                              "COD_MeOH": cod_meoh}, (needed - available) / cod_meoh.m, unit="mg/L")
+            self.warn("influent carbon is short for denitrification in the pre-anoxic MBBR ({available:.0f} of "
+                      "{needed:.0f} mg/L soluble biodegradable COD needed); {dose:.0f} mg/L of methanol is dosed "
+                      "to the anoxic reactors.", available=available.magnitude, needed=needed.magnitude,
+                      dose=dose.magnitude)
+            chem = self.add_chemical("methanol", mark("External carbon for denitrification"), dose, q)
+            density, days = self.c("methanol_density"), self.c("chemical_storage_days")
+            solution = chem.consumption / density.quantity
+            volume = self.calc("V_store,MeOH", "Methanol storage volume", "V = M·t_storage/ρ",
+                               {"M": (chem.consumption, "calculated"), "t_storage": days, "ρ": density},
+                               solution * days.quantity, unit="m**3")
+            pump = self.c("metering_pump_power")
+            # Metering pumps are sized at twice the average feed for turndown to the peak load.
+            self.add_equipment("-10", "Methanol dosing pump (diaphragm metering)", quantity=2, standby=1,
+                               capacity=(solution * 2).to("L/hour"), power=pump.quantity, material="PVDF head")
+            self.add_equipment("-11", "Methanol storage tank (bunded, flameproof area)", quantity=1,
+                               capacity=volume, material="carbon steel")
+            self.add_power("Methanol dosing pumps", pump.quantity * 2, pump.quantity)
+            self._methanol = chem.consumption.to("kg/day")
+        removed = self.calc("NO3_removed", "Nitrate-N denitrified", "NO3_removed = NOx − NO3_e",
+                            {"NOx": (nox_total, "calculated"), "NO3_e": (no3_e, "calculated")}, nox_total - no3_e,
+                            unit="mg/L")
+        sadr = self.calc("SADR", "Surface area denitrification rate at T", "SADR = SADR_15·θ^(T − 15)",
+                         {"SADR_15": self.c("sadr"), "θ": self.c("theta_denitrification"),
+                          "T": (Q_(t, "degC"), "design")},
+                         self.c("sadr").quantity * self.c("theta_denitrification").m ** (t - 15.0))
+        area = self.calc("A_DN", "Carrier surface for pre-denitrification", "A = Q·NO3_removed/SADR",
+                         {"Q": (q, "influent"), "NO3_removed": (removed, "calculated"), "SADR": (sadr, "calculated")},
+                         q * removed / sadr, unit="m**2")
+        self.add_sizing("internal_recycle_ratio", "Internal (nitrate) recycle ratio", ir)
+        self.add_sizing("no3_removed", "Nitrate-N denitrified", removed)
+        return {"ir": ir, "no3_e": no3_e, "removed": removed, "area": area}
 
     def _n_target_needs_nitrification(self, ammonia: Quantity) -> bool:
         target_nh4, target_tn = self.ctx.target("nh4_n"), self.ctx.target("tn")
@@ -222,7 +362,7 @@ class MovingBedBiofilmReactor(SuspendedGrowth):
 
     def _effluent(self, influent: Stream, tss: Quantity, sbod_in: Quantity, sbod_e: Quantity, r_bod: float,
                   solids: Quantity, fv: float, bcod_removed: Quantity, nh4_e: Quantity | None, nox: Quantity,
-                  alk_out: Quantity, doses: dict[str, Quantity]) -> None:
+                  alk_out: Quantity, doses: dict[str, Quantity], no3_removed: Quantity | None = None) -> None:
         q = influent.flow
         self.generated["tss"] = solids.to("kg/day")
         tss_out = self.calc("TSS_out", "Solids leaving to the separator", "TSS_out = TSS_in + P_X/Q",
@@ -267,9 +407,18 @@ class MovingBedBiofilmReactor(SuspendedGrowth):
                                        max(influent.get("cod") - oxidised, Q_(0.0, "mg/L")), unit="mg/L")
         if nh4_e is not None:
             changes["nh4_n"] = nh4_e
-            changes["no3_n"] = influent.get("no3_n", 0.0) + nox
+            changes["no3_n"] = influent.get("no3_n", 0.0) + nox - (no3_removed if no3_removed is not None else 0.0)
         # Total N and P pass on (the biofilm's uptake leaves with its solids), plus what is dosed.
+        denitrified = no3_removed is not None and no3_removed.magnitude > 0
+        if influent.get("tn") is not None and denitrified:
+            changes["tn"] = self.calc("TN_out", "Total N leaving (influent and dosed, less the N2 denitrified)",
+                                      "TN = TN_in + D_N − NO3_removed",
+                                      {"TN_in": (influent.get("tn"), "influent"), "D_N": (doses["tn"], "calculated"),
+                                       "NO3_removed": (no3_removed, "calculated")},
+                                      influent.get("tn") + doses["tn"] - no3_removed, unit="mg/L")
         for p, element in (("tn", "N"), ("tp", "P")):
+            if p in changes:
+                continue
             if influent.get(p) is not None and doses[p].magnitude > 0:
                 changes[p] = self.calc(f"{p.upper()}_out", mark("Total nutrient leaving (influent and dosed)"),
                                        f"{p.upper()} = {p.upper()}_in + D_{element}",
@@ -281,7 +430,7 @@ class MovingBedBiofilmReactor(SuspendedGrowth):
         if "tds" in self.generated:
             changes["tds"] = influent.get("tds") + self.generated["tds"] / q
         self.effluent = influent.derive(**changes)
-        for p in ("bod", "cod", "nh4_n"):
+        for p in ("bod", "cod", "nh4_n", "tn"):
             c_in, c_out = influent.get(p), self.effluent.get(p)
             if c_in is not None and c_out is not None and c_in.magnitude > 0:
                 self.removals[p] = max(0.0, 1.0 - (c_out / c_in).to("").magnitude)
@@ -315,13 +464,21 @@ class MovingBedBiofilmReactor(SuspendedGrowth):
             reactors = int(self.sizing["reactors"].quantity.magnitude)
             self.curve_cost("basin", self.sizing["volume"].quantity / reactors, count=reactors, category="civil")
             media_cost = self.curve_cost("media", media, category="media")
-            self.curve_cost("aeration_grid", self._floor / reactors, count=reactors)
+            aerated = self._aerated
+            self.curve_cost("aeration_grid", self._floor / aerated, count=aerated)
             sieves = int(self.sizing["sieves"].quantity.magnitude)
             self.curve_cost("sieve", self.sizing["sieve_area"].quantity * reactors / sieves, count=sieves)
             duty, each = self._blowers
             self.curve_cost("blower", each, count=duty + 1)
             if self._dosing is not None:
                 self.curve_cost("dosing_system", self._dosing)
+            if self._methanol is not None:
+                self.curve_cost("dosing_system", self._methanol, description=self.t("Methanol dosing skid"))
+            if "volume_anoxic" in self.sizing:
+                mixer = next(e for e in self.equipment if e.tag.endswith("-08"))
+                self.curve_cost("mixer", mixer.power, count=mixer.quantity)
+                if self._ir_flow_each is not None:
+                    self.curve_cost("recycle_pump", self._ir_flow_each, count=self.trains + 1)
         life = self.c("media_life")
         self.add_opex("replacement", self.t("Carrier media replacement over {life:g} years", life=life.quantity.magnitude),
                       self.calc("C_repl", "Carrier media replacement (yearly)", "C_repl = C_media/life",
