@@ -121,3 +121,16 @@ def test_installed_cost_never_falls_from_10_to_50000_m3_d():
         cost = installed_cost(UnitCase("gac", make_stream(f"{flow} m3/d", peak_factor=2.5, toc=8, tss=15)).run())
         assert cost >= previous * (1 - 1e-9), (flow, previous, cost)
         previous = cost
+
+
+def test_a_carbon_depth_outside_the_published_range_warns_with_its_source():
+    # Lead-lag pair at 5 m/h and 10 min EBCT: H = 5 m/h · 10 min / 2 = 0.417 m per bed, below the 1–4 m typical of
+    # GAC beds (MWH 3rd ed. ch. 15), which is the bed_depth criterion's published range.
+    case = UnitCase("gac", make_stream("5000 m3/d", toc=3), overrides={"hydraulic_loading": "5 m/h", "ebct": "10 min"})
+    unit = case.run(option="pressure")
+    assert value_of(unit, "sizing.bed_depth").to("m").magnitude == pytest.approx(0.4167, rel=0.001)
+    warning = next(w for w in unit.ctx_for_test.warnings if "carbon depth per bed" in w)
+    assert "1 m – 4 m" in warning and "MWH" in warning
+    # At the defaults (10 m/h, 15 min) each bed of the pair holds 1.25 m, within the range: no warning.
+    ok = UnitCase("gac", make_stream("5000 m3/d", toc=3)).run(option="pressure")
+    assert not any("carbon depth per bed" in w for w in ok.ctx_for_test.warnings)

@@ -102,3 +102,25 @@ def test_installed_cost_never_falls_where_one_more_exchanger_is_needed():
         if previous is not None:
             assert cost >= previous * 0.98, (flow, previous, cost)
         previous = cost
+
+
+def test_with_nothing_to_exchange_the_beds_regenerate_at_the_longest_practical_interval():
+    # Feed hardness 0.5 mg/L is below the 1 mg/L leakage (DuPont/Dow leakage curves): nothing is exchanged. The bed is
+    # sized for the flow, 41.67 m³/h / 40 m/h = 1.042 m² (MWH ch. 16; DuPont ≤ 40 m/h) → 1.25 m³ of resin at 1.2 m,
+    # and regenerated every 168 h (max_regeneration_interval, an engineering estimate after softener calendar
+    # overrides of 3–14 days): 120 g/L · 1.25 m³ / 7 d = 21.43 kg/d of salt, not a run length made up from a multiple.
+    unit = check_unit(UnitCase("ion_exchange", make_stream("1000 m3/d", hardness=0.5, tds=600), overrides=TWIN), {
+        "sizing.run_length": ("168 h", 1e-9), "sizing.resin_per_vessel": ("1.25 m3", 0.001),
+        "chemical.sodium_chloride": ("21.43 kg/d", 0.001),
+    })
+    assert any("nothing to exchange" in n for n in unit.notes)
+    assert value_of(unit, "effluent.hardness") == Q_(0.5, "mg/L")
+    assert unit.removals["hardness"] == 0.0
+
+
+def test_a_bed_that_would_hold_the_hardness_for_weeks_is_regenerated_weekly():
+    # Hardness 5 mg/L: the 1.25 m³ bed would hold 50.05 kg/m³ · 1.25 m³ / (1,000 m³/d · 4 g/m³) = 15.6 d = 375 h;
+    # it is regenerated at the 168 h longest practical interval instead.
+    unit = check_unit(UnitCase("ion_exchange", make_stream("1000 m3/d", hardness=5, tds=600), overrides=TWIN),
+                      {"sizing.run_length": ("168 h", 1e-9)})
+    assert any("375 h" in n for n in unit.notes)

@@ -117,3 +117,23 @@ def test_the_feed_named_by_the_train_selection_sets_the_flux():
                     context={"shared": {"reverse_osmosis.feed_type": "seawater"}})
     unit = check_unit(case, {"calc.J": ("60 L/m2/h", 1e-9)})
     assert unit.feed_type == "seawater"
+
+
+def test_ahead_of_brackish_ro_the_note_states_the_design_basis():
+    # UF ahead of brackish RO sees surface or ground water: 70 L/m²·h at 20 °C (AWWA M53), and the note says why.
+    case = UnitCase("ultrafiltration", make_stream("10000 m3/d", tss=10),
+                    context={"shared": {"reverse_osmosis.feed_type": "brackish", "ultrafiltration.feed_type": "fresh"}})
+    unit = check_unit(case, {"calc.J": ("70 L/m2/h", 1e-9)})
+    assert unit.feed_type == "fresh"
+    note = next(n for n in unit.notes if "designed" in n)
+    assert "reverse osmosis pretreatment on brackish water" in note
+    assert "flux for surface or ground water, 70 L/m²·h at 20 °C (AWWA M53" in note
+
+
+def test_a_recovery_outside_the_published_range_warns():
+    # 15 min cycles with 150 L/m²·h × 1.5 min backwashes: Y = 78 % < 90 % (AWWA M53, recovery 90–97 %).
+    case = UnitCase("ultrafiltration", make_stream("5000 m3/d", tss=10),
+                    overrides={"filtration_interval": "15 min", "backwash_flux": "150 L/m2/h", "backwash_time": "1.5 min"})
+    unit = check_unit(case, {})
+    assert any("UF recovery 78.0% is outside the published range 90% – 97% (AWWA M53" in w
+               for w in unit.ctx_for_test.warnings)

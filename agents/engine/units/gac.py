@@ -12,6 +12,7 @@ COD in wastewater) and sets the bed life and the yearly carbon replacement.
 from __future__ import annotations
 
 import math
+from dataclasses import replace
 
 from ..cost_curves import cost_index
 from ..i18n import mark
@@ -70,9 +71,13 @@ class GranularActivatedCarbon(UnitProcess):
         self.add_sizing("bed_area", "Area of each bed", a)
         self.add_sizing("bed_depth", "Carbon depth per bed", depth)
         self.add_sizing("volume_per_bed", "Carbon per bed", bed)
-        if not Q_(1.0, "m") <= depth <= Q_(4.0, "m"):
-            self.warn("carbon depth {depth:.2f} m per bed is outside the usual "
-                      "1–4 m (MWH ch. 15); adjust the hydraulic loading or EBCT", depth=depth.magnitude)
+        # The depth follows from the loading and the EBCT; it is checked against the published range of
+        # carbon depths the way a criterion is.
+        typical = self.c("bed_depth")
+        if not replace(typical, quantity=depth).in_range():
+            self.warn("carbon depth per bed {value} is outside the published range {low} – {high} ({source}); "
+                      "adjust the hydraulic loading or the EBCT", value=depth, low=typical.low, high=typical.high,
+                      source=typical.source)
         rho = self.c("bulk_density")
         mass = self.calc("M_GAC", "Carbon installed (all beds)", "M = N · a · H · ρ_b",
                          {"N": (Q_(beds, ""), "calculated"), "a": (a, "calculated"), "H": (depth, "calculated"),

@@ -20,6 +20,7 @@ from .common import cheaper_option
 from .reverse_osmosis import motor_rating
 
 CACO3_PER_EQ = 50.04  # mg as CaCO3 per meq
+NACL_MOLAR_MASS = 58.44  # g/mol (IUPAC standard atomic weights: Na 22.99, Cl 35.45)
 # Mass gained per meq of hardness replaced by sodium: Na 22.99 − Ca 20.04 and Na 22.99 − Mg 12.15 mg.
 GAIN_CALCIUM = 22.99 - 20.04
 GAIN_MAGNESIUM = 22.99 - 12.15
@@ -118,11 +119,27 @@ class IonExchange(UnitProcess):
         self.add_sizing("service_flow_rate", "Service flow rate at design flow (BV/h)", sfr_op)
         velocity = (q_peak / (duty * a)).to("m/h")
         self.add_sizing("linear_velocity", "Linear velocity at design flow", velocity)
-        run = self.calc("t_run", "Run length between regenerations", "t = C · V_duty / (Q · (H_in − H_leak))",
-                        {"C": (capacity, "calculated"), "V_duty": (v_duty, "calculated"), "Q": (q_avg, "design"),
-                         "H_in": (hardness, "influent"), "H_leak": leak},
-                        capacity * v_duty / (q_avg * removed) if removed.magnitude > 0 else t_run.quantity * 1e3,
-                        unit="h")
+        t_max = self.c("max_regeneration_interval")
+        if removed.magnitude > 0:
+            exhaustion = capacity * v_duty / (q_avg * removed)
+            run = self.calc("t_run", "Run length between regenerations",
+                            "t = min(C · V_duty / (Q · (H_in − H_leak)), t_max)",
+                            {"C": (capacity, "calculated"), "V_duty": (v_duty, "calculated"), "Q": (q_avg, "design"),
+                             "H_in": (hardness, "influent"), "H_leak": leak, "t_max": t_max},
+                            min(exhaustion, t_max.quantity), unit="h")
+            if exhaustion > t_max.quantity:
+                self.note("The beds would hold the hardness for {hours:,.0f} h; they are regenerated at the longest "
+                          "practical interval, {t_max:,.0f} h, so the idle resin is reclassified and kept clean.",
+                          hours=exhaustion.to("h").magnitude, t_max=t_max.quantity.to("h").magnitude)
+        else:
+            # Nothing to exchange: the bed never exhausts, and the run is the longest practical interval.
+            run = self.calc("t_run", "Run length between regenerations (no hardness to exchange)", "t = t_max",
+                            {"t_max": t_max}, t_max.quantity, unit="h")
+            self.note("The feed hardness, {h_in:.1f} mg/L as CaCO3, is already at or below the softener's leakage "
+                      "({h_leak:.1f} mg/L): there is nothing to exchange. The exchangers are sized for the flow "
+                      "and regenerated only at the longest practical interval, {t_max:,.0f} h.",
+                      h_in=hardness.to("mg/L").magnitude, h_leak=leak.quantity.to("mg/L").magnitude,
+                      t_max=t_max.quantity.to("h").magnitude)
         self.add_sizing("run_length", "Run length between regenerations", run)
         regens = self.calc("n_reg", "Regenerations per day (all exchangers)", "n = N_duty / t_run",
                            {"N_duty": (Q_(duty, ""), "calculated"), "t_run": (run, "calculated")}, duty / run,
@@ -137,9 +154,12 @@ class IonExchange(UnitProcess):
                           "n_reg": (regens, "calculated")},
                          self.c("salt_dose").quantity * v_vessel * regens, unit="kg/day")
         efficiency = self.calc("η_salt", "Salt used per equivalent of hardness removed (× stoichiometric)",
-                               "r = (D_salt / 58.44) / (C / 50.04)",
-                               {"D_salt": self.c("salt_dose"), "C": (capacity, "calculated")},
-                               (self.c("salt_dose").quantity / Q_(58.44, "g/mol"))
+                               "r = (D_salt / M_NaCl) / (C / E_CaCO3)",
+                               {"D_salt": self.c("salt_dose"), "C": (capacity, "calculated"),
+                                "M_NaCl": (Q_(NACL_MOLAR_MASS, "g/mol"), "physical constant", "molar mass of NaCl"),
+                                "E_CaCO3": (Q_(CACO3_PER_EQ, "g/mol"), "physical constant",
+                                            "equivalent mass of CaCO3")},
+                               (self.c("salt_dose").quantity / Q_(NACL_MOLAR_MASS, "g/mol"))
                                / (capacity / Q_(CACO3_PER_EQ, "g/mol")), unit="")
         self.add_sizing("salt_ratio", "Salt / stoichiometric (NaCl equivalents per equivalent removed)", efficiency)
         self.add_chemical("sodium_chloride", "Resin regeneration", (salt / q_avg).to("mg/L"), q_avg)
@@ -184,7 +204,7 @@ class IonExchange(UnitProcess):
             self.removals["tss"] = 1.0
         q_eff = q_avg - q_rej
         self.effluent = influent.derive(flow=q_eff, name=self.t("Softened water"), **changes)
-        self.removals["hardness"] = 1 - (h_out / hardness).to("").magnitude
+        self.removals["hardness"] = 1 - (h_out / hardness).to("").magnitude if hardness.magnitude > 0 else 0.0
         # All the salt ends dissolved: its sodium partly in the softened water, the rest in the reject.
         self.generated["tds"] = salt.to("kg/day")
         reject = dict(self.effluent.quality)

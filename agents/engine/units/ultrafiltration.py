@@ -11,6 +11,7 @@ standby so that one can be cleaned or integrity-tested at design flow.
 from __future__ import annotations
 
 import math
+from dataclasses import replace
 
 from ..criteria import load_data
 from ..i18n import mark
@@ -28,10 +29,14 @@ AIR_DENSITY = Q_(1.204, "kg/m**3")  # 20 °C, 1 atm
 ATMOSPHERE = Q_(1.01325, "bar")
 # Sodium hypochlorite dosed as Cl2 leaves as NaOCl/NaCl: 74.44 g NaOCl per 70.90 g Cl2.
 NAOCL_PER_CL2 = 74.44 / 70.90
-# The RO feed type named by the train selection, as a UF feed type (UF ahead of RO sees the same water).
+# The RO feed type named by the train selection, as a UF feed type: UF ahead of RO sees the same water, and
+# salinity does not change a UF flux, so brackish (ground or surface) water takes the surface/ground water flux.
 RO_FEED_TYPES = {"seawater": "seawater", "brackish": "fresh", "wastewater": "wastewater"}
-# The feed types and dosed chemicals as written in the notes and the cost items.
-FEED_TYPES = {"fresh": mark("fresh"), "seawater": mark("seawater"), "wastewater": mark("wastewater")}
+# The waters the UF is designed for, as named in the note on its design basis.
+WATERS = {"fresh": mark("surface or ground water"), "seawater": mark("seawater"),
+          "wastewater": mark("wastewater effluent")}
+RO_WATERS = {"seawater": mark("seawater"), "brackish": mark("brackish water"),
+             "wastewater": mark("wastewater effluent")}
 DOSED = {"sodium_hypochlorite": mark("sodium hypochlorite"), "hydrochloric_acid": mark("hydrochloric acid")}
 
 
@@ -51,24 +56,31 @@ class Ultrafiltration(UnitProcess):
     type = "ultrafiltration"
     tag_prefix = "UF"
 
-    def _classify(self, influent: Stream) -> str:
+    def _classify(self, influent: Stream) -> tuple[str, str]:
+        """The feed type whose flux applies, and the design basis in words (for the note)."""
         hint = self.ctx.shared.get("ultrafiltration.feed_type")
-        if hint in ("fresh", "seawater", "wastewater"):
-            return str(hint)
         ro_hint = self.ctx.shared.get("reverse_osmosis.feed_type")
-        if ro_hint in RO_FEED_TYPES:
-            return RO_FEED_TYPES[ro_hint]
+        if hint in WATERS or ro_hint in RO_FEED_TYPES:
+            feed = str(hint) if hint in WATERS else RO_FEED_TYPES[ro_hint]
+            if ro_hint in RO_WATERS:
+                return feed, self.t("as reverse osmosis pretreatment on {water}", water=self.t(RO_WATERS[ro_hint]))
+            return feed, self.t("for {water} (the plant's feed)", water=self.t(WATERS[feed]))
         tds = influent.get("tds")
-        if tds is not None and tds >= self.c("seawater_tds_threshold").quantity:
-            return "seawater"
-        cod, bod = influent.get("cod"), influent.get("bod")
-        if (cod is not None and cod >= self.c("wastewater_cod_threshold").quantity) or (
-                bod is not None and bod >= self.c("wastewater_bod_threshold").quantity):
-            return "wastewater"
-        return "fresh"
+        limit = self.c("seawater_tds_threshold").quantity
+        if tds is not None and tds >= limit:
+            return "seawater", self.t("for seawater (feed TDS {tds:,.0f} mg/L, at or above {limit:,.0f} mg/L)",
+                                      tds=tds.to("mg/L").magnitude, limit=limit.to("mg/L").magnitude)
+        for key, name in (("cod", mark("COD")), ("bod", mark("BOD"))):
+            value, limit = influent.get(key), self.c(f"wastewater_{key}_threshold").quantity
+            if value is not None and value >= limit:
+                return "wastewater", self.t("for a wastewater effluent (feed {parameter} {value:,.0f} mg/L, at or "
+                                            "above {limit:,.0f} mg/L)", parameter=self.t(name),
+                                            value=value.to("mg/L").magnitude, limit=limit.to("mg/L").magnitude)
+        return "fresh", self.t("for surface or ground water (feed TDS, COD and BOD below the seawater and "
+                               "wastewater thresholds)")
 
     def size(self, influent: Stream) -> None:
-        self.feed_type = self._classify(influent)
+        self.feed_type, basis = self._classify(influent)
         q_avg = influent.flow.to("m**3/day")
         q_peak = self.calc("Q_pk", "Design (peak) feed flow", "Q_pk = PF · Q",
                            {"PF": (Q_(influent.peak_factor, ""), "design", "peak factor"),
@@ -106,9 +118,12 @@ class Ultrafiltration(UnitProcess):
                               "n_acid": n_acid, "k": k, "J": (flux, "calculated"), "f": (online, "calculated")},
                              1 - (v_bw * losses * day / (flux * online * day)).to(""), unit="")
         self.add_sizing("recovery", "Water recovery", recovery)
-        if not 0.9 <= recovery.magnitude <= 0.97:
-            self.warn("UF recovery {recovery:.1%} is outside the usual 90–97 % (AWWA M53); check the backwash settings",
-                      recovery=recovery.magnitude)
+        # The recovery follows from the backwash and CEB settings; it is checked against the published range.
+        typical = self.c("recovery")
+        if not replace(typical, quantity=recovery).in_range():
+            self.warn("UF recovery {recovery:.1%} is outside the published range {low:.0%} – {high:.0%} ({source}); "
+                      "check the backwash settings", recovery=recovery.magnitude, low=typical.low.magnitude,
+                      high=typical.high.magnitude, source=typical.source)
 
         # Membrane area, modules and racks on the peak flow.
         area = self.calc("A", "Membrane area in service", "A = Q_pk / (J · f)",
@@ -141,10 +156,12 @@ class Ultrafiltration(UnitProcess):
                           "A_rack": (a_rack, "calculated"), "f": (online, "calculated")},
                          q_peak / (duty * a_rack * online), unit="L/m**2/h")
         self.add_sizing("flux", "Operating flux at design flow", j_op)
-        self.note("{duty} duty + {standby} standby rack(s) × {per_rack} modules of {area:g} m² "
-                  "({feed} feed, {flux:.0f} L/m²·h).",
+        self.note("{duty} duty + {standby} standby rack(s) × {per_rack} modules of {area:g} m², designed {basis}: "
+                  "flux for {water}, {flux20:.0f} L/m²·h at 20 °C ({source}); {flux:.0f} L/m²·h at design flow "
+                  "and temperature.",
                   duty=duty, standby=standby, per_rack=per_rack, area=a_m.quantity.to("m**2").magnitude,
-                  feed=self.t(FEED_TYPES[self.feed_type]), flux=j_op.magnitude)
+                  basis=basis, water=self.t(WATERS[self.feed_type]), flux20=flux20.quantity.to("L/m**2/h").magnitude, source=flux20.source,
+                  flux=j_op.magnitude)
 
         q_waste = self.calc("Q_bw", "Backwash and CEB waste (average)", "Q_bw = Q · (1 − Y)",
                             {"Q": (q_avg, "design", "average feed"), "Y": (recovery, "calculated")},
