@@ -107,7 +107,10 @@ def local_quantity(q: Any, language: str, unit: str | None = None, digits: int =
 
 
 def _param(value: Any, language: str) -> Any:
-    if isinstance(value, (str, bool)) or value is None:
+    kind = type(value)
+    if kind is str or value is None or kind is bool:
+        return value
+    if (kind is int or kind is float) and language not in _SEPARATORS:
         return value
     if isinstance(value, Real):
         if language in _SEPARATORS and math.isfinite(float(value)):
@@ -132,6 +135,14 @@ def _format(message: str, fallback: str, params: dict[str, Any], language: str) 
 
 def tr(language: str, message: str, /, **params: Any) -> str:
     """``message`` in ``language`` (English when the catalogue has no translation), ``params`` filled in."""
+    if language == SOURCE_LANGUAGE:
+        # Designs in English write tens of thousands of messages: no catalogue to look in, and
+        # only quantities need a wrapper to be written.
+        if not params:
+            return message
+        if not any(hasattr(v, "_units") for v in params.values()):
+            return message.format(**params)
+        return _format(message, message, params, language)
     translated = catalogue(language).gettext(message) if message else message
     return _format(translated, message, params, language)
 
@@ -148,7 +159,10 @@ class Translator:
     language: str
 
     def t(self, message: str, /, **params: Any) -> str:
-        return tr(self.language, message, **params)
+        language = self.language
+        if not params and language == SOURCE_LANGUAGE:
+            return message
+        return tr(language, message, **params)
 
     def tn(self, singular: str, plural: str, n: int, /, **params: Any) -> str:
         return trn(self.language, singular, plural, n, **params)

@@ -167,6 +167,26 @@ def _new_quantity(cls: type, value: Any = None, units: Any = None) -> Any:
 _QuantityClass.__new__ = staticmethod(_new_quantity)
 
 
+# Every memo above is a dict keyed by unit containers, so each lookup compares two
+# containers; pint's comparison re-derives both hashes and dispatches on type first.
+# Containers of the same units are mostly distinct objects with cached hashes: compare
+# those, then the unit exponents. Other types (parser helpers, strings) go through pint.
+_pint_units_eq = UnitsContainer.__eq__
+
+
+def _units_eq(self: UnitsContainer, other: Any) -> bool:
+    if self is other:
+        return True
+    if type(other) is UnitsContainer and type(self) is UnitsContainer:
+        if self._hash is not None and other._hash is not None and self._hash != other._hash:
+            return False
+        return self._d == other._d
+    return _pint_units_eq(self, other)
+
+
+UnitsContainer.__eq__ = _units_eq  # type: ignore[method-assign]
+
+
 # Arithmetic and conversions between quantities in plain (non-offset) units: the
 # same result pint gives, without its per-operation dispatch and checks. Anything
 # else (offset units such as °C, arrays, other types, errors) goes through pint.
