@@ -179,6 +179,26 @@ def test_small_flows_take_the_cheaper_of_a_package_plant_and_site_built_basins()
     assert math.isclose(unit.sizing["srt"].quantity.to("d").magnitude, 21.08, rel_tol=0.005)
 
 
+def test_at_a_few_cubic_metres_a_day_the_package_plant_is_built():
+    # Site-built basins and blowers are not costed below the smallest sizes of their cost data (Tang 1984 CSTR:
+    # 100 m³; Shoener et al. 2016 blowers: 200 m³/h): a 2 m³ concrete basin is not a tenth of a 100 m³ one.
+    case = UnitCase("activated_sludge", make_stream("10 m3/d", peak_factor=2.5, bod=250, cod=500, tss=220, tn=40,
+                                                    nh4_n=25, tp=7, alkalinity=200))
+    unit, site_built = case.run(), case.run(option=False)
+    assert unit.packaged and installed_cost(unit) < installed_cost(site_built)
+    floor = next(r for r in site_built.log.records if r.id.endswith(".V_cost"))
+    assert floor.result.to("m**3").magnitude == 100
+
+
+def test_installed_cost_never_falls_from_10_to_5000_m3_d():
+    previous = 0.0
+    for flow in [10 * 500 ** (i / 24) for i in range(25)]:
+        cost = installed_cost(UnitCase("activated_sludge", make_stream(
+            f"{flow} m3/d", peak_factor=2.5, bod=250, cod=500, tss=220, tn=40, nh4_n=25, tp=7, alkalinity=200)).run())
+        assert cost >= previous * (1 - 1e-9), (flow, previous, cost)
+        previous = cost
+
+
 def test_installed_cost_never_falls_across_the_packaged_switch():
     # 300 to 900 m3/d in 5 % steps across the 500 m3/d limit: no step may cost more than 2 % less than the one before.
     previous = None

@@ -126,6 +126,21 @@ def test_the_influent_cod_is_split_as_in_the_activated_sludge_and_the_separator_
     assert cod_out - ratio * tss_out == pytest.approx(10.72 + 12.8, rel=2e-3)
 
 
+def test_at_a_few_cubic_metres_a_day_the_containerised_mbbr_is_built():
+    # Site-built reactors, grids, sieves and blowers are not costed below the smallest sizes of their cost data.
+    case = mbbr_case(flow="10 m3/d")
+    unit, site_built = case.run(), case.run(option=False)
+    assert unit.packaged and installed_cost(unit) < installed_cost(site_built)
+
+
+def test_installed_cost_never_falls_from_10_to_5000_m3_d():
+    previous = 0.0
+    for flow in [10 * 500 ** (i / 24) for i in range(25)]:
+        cost = installed_cost(mbbr_case(flow=f"{flow} m3/d").run())
+        assert cost >= previous * (1 - 1e-9), (flow, previous, cost)
+        previous = cost
+
+
 def test_installed_cost_never_falls_across_the_packaged_switch():
     # 150 to 600 m3/d in 5 % steps across the 300 m3/d limit: no step may cost more than 2 % less than the one before.
     previous = None

@@ -900,9 +900,12 @@ class ActivatedSludge(SuspendedGrowth):
             assert self.influent is not None
             self.curve_cost("packaged_plant", self.influent.flow)
             return
-        self.curve_cost("basin", self.sizing["basin_volume"].quantity, count=self.trains, category="civil")
+        basin = self.costed_size("V_cost", self.sizing["basin_volume"].quantity, self.c("min_costed_basin_volume"),
+                                 mark("aeration basin"))
+        self.curve_cost("basin", basin, count=self.trains, category="civil")
         duty, each = self._blowers
-        self.curve_cost("blower", each, count=duty + 1)
+        self.curve_cost("blower", self.costed_size("Q_air,cost", each, self.c("min_costed_blower_air_flow"),
+                                                   mark("aeration blower")), count=duty + 1)
         self.curve_cost("diffusers", self.sizing["diffusers"].quantity)
         if "anoxic_volume" in self.sizing:
             mixer = next(e for e in self.equipment if e.tag.endswith("-04"))

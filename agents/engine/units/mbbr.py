@@ -462,14 +462,21 @@ class MovingBedBiofilmReactor(SuspendedGrowth):
                                     warnings=self.ctx.warnings, label=self.t("Carrier media in the package (for replacement)"))
         else:
             reactors = int(self.sizing["reactors"].quantity.magnitude)
-            self.curve_cost("basin", self.sizing["volume"].quantity / reactors, count=reactors, category="civil")
+            reactor = self.costed_size("V_cost", self.sizing["volume"].quantity / reactors,
+                                       self.c("min_costed_basin_volume"), mark("MBBR reactor"))
+            self.curve_cost("basin", reactor, count=reactors, category="civil")
             media_cost = self.curve_cost("media", media, category="media")
             aerated = self._aerated
-            self.curve_cost("aeration_grid", self._floor / aerated, count=aerated)
+            grid = self.costed_size("A_grid,cost", self._floor / aerated, self.c("min_costed_grid_area"),
+                                    mark("aeration grid"))
+            self.curve_cost("aeration_grid", grid, count=aerated)
             sieves = int(self.sizing["sieves"].quantity.magnitude)
-            self.curve_cost("sieve", self.sizing["sieve_area"].quantity * reactors / sieves, count=sieves)
+            sieve = self.costed_size("A_sieve,cost", self.sizing["sieve_area"].quantity * reactors / sieves,
+                                     self.c("min_costed_sieve_area"), mark("media-retention sieve"))
+            self.curve_cost("sieve", sieve, count=sieves)
             duty, each = self._blowers
-            self.curve_cost("blower", each, count=duty + 1)
+            self.curve_cost("blower", self.costed_size("Q_air,cost", each, self.c("min_costed_blower_air_flow"),
+                                                       mark("aeration blower")), count=duty + 1)
             if self._dosing is not None:
                 self.curve_cost("dosing_system", self._dosing)
             if self._methanol is not None:
