@@ -12,7 +12,7 @@ are computed by the costing module from what the unit reports.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any, ClassVar
 
 from ..calc import CalcLog
@@ -195,6 +195,15 @@ class UnitProcess(Translator):
 
     def c(self, name: str) -> Criterion:
         return self.criteria[name]
+
+    def outside_range(self, name: str, value: Quantity) -> Criterion | None:
+        """Criterion ``name`` when ``value``, calculated in its place, is outside its published range (else None).
+
+        For a quantity that follows from other criteria but has a published range
+        of its own; the caller words the warning.
+        """
+        criterion = self.c(name)
+        return None if replace(criterion, quantity=value).in_range() else criterion
 
     def calc(self, symbol: str, description: str, equation: str, inputs: dict[str, Any], result: Quantity,
              unit: str | None = None, note: str = "") -> Quantity:

@@ -12,7 +12,6 @@ COD in wastewater) and sets the bed life and the yearly carbon replacement.
 from __future__ import annotations
 
 import math
-from dataclasses import replace
 
 from ..cost_curves import cost_index
 from ..i18n import mark
@@ -73,8 +72,7 @@ class GranularActivatedCarbon(UnitProcess):
         self.add_sizing("volume_per_bed", "Carbon per bed", bed)
         # The depth follows from the loading and the EBCT; it is checked against the published range of
         # carbon depths the way a criterion is.
-        typical = self.c("bed_depth")
-        if not replace(typical, quantity=depth).in_range():
+        if typical := self.outside_range("bed_depth", depth):
             self.warn("carbon depth per bed {value} is outside the published range {low} – {high} ({source}); "
                       "adjust the hydraulic loading or the EBCT", value=depth, low=typical.low, high=typical.high,
                       source=typical.source)

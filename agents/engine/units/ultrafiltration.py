@@ -11,7 +11,6 @@ standby so that one can be cleaned or integrity-tested at design flow.
 from __future__ import annotations
 
 import math
-from dataclasses import replace
 
 from ..criteria import load_data
 from ..i18n import mark
@@ -119,8 +118,7 @@ class Ultrafiltration(UnitProcess):
                              1 - (v_bw * losses * day / (flux * online * day)).to(""), unit="")
         self.add_sizing("recovery", "Water recovery", recovery)
         # The recovery follows from the backwash and CEB settings; it is checked against the published range.
-        typical = self.c("recovery")
-        if not replace(typical, quantity=recovery).in_range():
+        if typical := self.outside_range("recovery", recovery):
             self.warn("UF recovery {recovery:.1%} is outside the published range {low:.0%} – {high:.0%} ({source}); "
                       "check the backwash settings", recovery=recovery.magnitude, low=typical.low.magnitude,
                       high=typical.high.magnitude, source=typical.source)
