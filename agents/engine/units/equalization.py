@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import math
 
-from ..cost_curves import cost_index
+from ..cost_curves import CostCurve, cost_index
 from ..criteria import Criterion
 from ..i18n import mark
 from ..quantities import Q_, Quantity
@@ -51,15 +51,16 @@ def pump_cost(unit: UnitProcess, curve: str, small_curve: str, power: Quantity, 
     if large.low is None or power.to(large.capacity_unit).magnitude >= large.low:
         return unit.curve_cost(curve, power, count=count)
     small = unit.cost_curve(small_curve)
-    index = cost_index()
-    c_small = (small.reference_cost * (flow.to(small.capacity_unit).magnitude / small.reference_capacity) ** small.exponent
-               * index.factor(small.year))
-    c_floor = large.reference_cost * (large.low / large.reference_capacity) ** large.exponent * index.factor(large.year)
-    if c_small <= c_floor:
+    if _price(small, flow.to(small.capacity_unit).magnitude) <= _price(large, large.low):
         return unit.curve_cost(small_curve, flow, count=count)
     unit.note("Pumps below {low:g} kW costed as the smallest pump of the {low:g}–{high:g} kW curve, which is "
               "cheaper than the per-L/s estimate at this flow.", low=large.low, high=large.high)
     return unit.curve_cost(curve, Q_(large.low, large.capacity_unit), count=count)
+
+
+def _price(curve: CostCurve, size: float) -> float:
+    """Escalated purchased cost of one item of ``size`` (in the curve's capacity unit), not recorded."""
+    return curve.reference_cost * (size / curve.reference_capacity) ** curve.exponent * cost_index().factor(curve.year)
 
 
 @register
