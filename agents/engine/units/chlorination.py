@@ -236,12 +236,12 @@ class Chlorination(UnitProcess):
             return
         n = self.trains
         v_tank = self.costed_size("V_cost", (self.sizing["volume"].quantity / n).to("m**3"),
-                             self.c("min_contact_tank_volume"), mark("contact tank"))
+                                  self.c("min_contact_tank_volume"), mark("contact tank"))
         self.curve_cost("contact_tank", v_tank, count=n, category="civil")
         hypo = next(c for c in self.chemicals if c.key == "sodium_hypochlorite")
         smallest = self.c("min_dosing_capacity")
-        self.curve_cost("dosing_system", self.costed_size("M_cost,NaOCl", hypo.consumption, smallest, mark("hypochlorite feed")),
-                        description="hypochlorite storage and feed")
+        m_hypo = self.costed_size("M_cost,NaOCl", hypo.consumption, smallest, mark("hypochlorite feed"))
+        self.curve_cost("dosing_system", m_hypo, description="hypochlorite storage and feed")
         if self._bisulfite is not None:
-            self.curve_cost("dosing_system", self.costed_size("M_cost,NaHSO3", self._bisulfite, smallest, mark("bisulfite feed")),
-                            description="bisulfite storage and feed")
+            m_bis = self.costed_size("M_cost,NaHSO3", self._bisulfite, smallest, mark("bisulfite feed"))
+            self.curve_cost("dosing_system", m_bis, description="bisulfite storage and feed")

@@ -162,16 +162,16 @@ class GritChamber(UnitProcess):
     def cost(self) -> None:
         if self.kind == "aerated":
             volume = self.costed_size("V_cost", self.sizing["chamber_volume"].quantity, self.c("min_chamber_volume"),
-                                 mark("aerated grit chamber"))
+                                      mark("aerated grit chamber"))
             self.curve_cost("aerated_chamber", volume, count=self.trains, category="civil")
             air = self.costed_size("Q_a,cost", self.sizing["air_flow"].quantity, self.c("min_blower_air_flow"),
-                              mark("grit chamber blower"))
+                                   mark("grit chamber blower"))
             self.curve_cost("blower", air, count=2)
             length = self.costed_size("L_cost", self.sizing["length"].quantity, self.c("min_collector_length"),
-                                 mark("grit collector"))
+                                      mark("grit collector"))
             self.curve_cost("grit_handling", length, count=self.trains)
         else:
             q_unit = self.costed_size("Q_cost", self.sizing["unit_peak_flow"].quantity, self.c("min_vortex_flow"),
-                                 mark("vortex grit unit"))
+                                      mark("vortex grit unit"))
             self.curve_cost("vortex_unit", q_unit, count=self.trains)
 
