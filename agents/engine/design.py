@@ -35,6 +35,7 @@ from .requirements import Requirements, Resolved, Target, load_requirements
 from .stream import MASS_PARAMETERS, PARAMETERS, Stream, parameter_label, parameter_unit
 from .train import Candidate, SludgePlan, select_trains, sludge_line, threshold, threshold_source
 from .units import UNIT_TYPES, UnitProcess
+from .units.reverse_osmosis import ReverseOsmosis
 
 PLANT = "PLANT"
 MAX_PASSES = 12
@@ -147,7 +148,7 @@ class _Pass:
     sludge_fraction: float
     bypass: Stream | None = None
     ro_feed: Stream | None = None  # RO feed before the bypass is split off
-    ro: UnitProcess | None = None
+    ro: ReverseOsmosis | None = None
 
 
 class _Recycle:
@@ -241,6 +242,8 @@ class _Designer:
         # would have no way out, so the backwash leaves the plant instead.
         self.backwash_returns = r.kind == "wastewater" and any(t in SOLIDS_SEPARATORS for t in candidate.units)
         self.sludge_plan: SludgePlan | None = None
+        # What the adopted bypass fraction was computed from (the limiting parameter, its limit and allowance).
+        self.blend_basis: dict[str, Any] | None = None
 
     @staticmethod
     def _tags(types: tuple[str, ...], start: int) -> list[str]:
@@ -287,18 +290,14 @@ class _Designer:
         ro_unit = None
         for t, tag in zip(self.candidate.units, self.main_tags):
             unit = UNIT_TYPES[t](ctx, tag)
-            if t == "reverse_osmosis" and blend > 0:
-                ro_feed = s
-                bypass = s.derive(flow=s.flow * blend, name=ctx.t("RO bypass for blending"))
-                # The RO blends the bypass into its permeate before it stabilises the water, so that
-                # the lime, CO2 or caustic are sized on the water delivered (AWWA M46 (2007), post-treatment).
-                unit.bypass = bypass  # type: ignore[attr-defined]
-                s = unit.run(s.derive(flow=s.flow * (1.0 - blend), name=s.name))
-                ro_unit = unit
-            else:
-                if t == "reverse_osmosis":
-                    ro_feed, ro_unit = s, unit
-                s = unit.run(s)
+            if isinstance(unit, ReverseOsmosis):
+                ro_feed, ro_unit = s, unit
+                if blend > 0:
+                    # The RO blends the bypass into its permeate before it stabilises the water, so that the
+                    # lime, CO2 or caustic are sized on the water delivered (AWWA M46 (2007), post-treatment).
+                    bypass = unit.bypass = s.derive(flow=s.flow * blend, name=ctx.t("RO bypass for blending"))
+                    s = s.derive(flow=s.flow * (1.0 - blend), name=s.name)
+            s = unit.run(s)
             main.append(unit)
             for side in unit.side_streams:
                 self._route(side, sludge, returns, outlets)
@@ -405,9 +404,6 @@ class _Designer:
 
     # -- the loop ---------------------------------------------------------------------------
 
-    # What the adopted bypass fraction was computed from (the limiting parameter, its limit and allowance).
-    blend_basis: dict[str, Any] | None = None
-
     def solve(self, returned: Stream | None = None) -> tuple[_Pass, dict[str, Any]]:
         """Run passes until the returned streams, blending and feed flow settle.
 
@@ -466,22 +462,21 @@ class _Designer:
 
     @staticmethod
     def _recovery(p: _Pass) -> float:
-        assert p.ro is not None and p.ro.effluent is not None and p.ro.influent is not None
-        permeate = getattr(p.ro, "permeate", None) or p.ro.effluent
-        return float((permeate.flow / p.ro.influent.flow).m_as(_DIMENSIONLESS))
+        assert p.ro is not None and p.ro.permeate is not None and p.ro.influent is not None
+        return float((p.ro.permeate.flow / p.ro.influent.flow).m_as(_DIMENSIONLESS))
 
     def _blend_fraction(self, p: _Pass) -> tuple[float, str, dict[str, Any] | None]:
         """Bypass fraction f of the RO feed so that every limited parameter stays within its design fraction.
 
         Returns f, the note on it and what it was computed from (None when there is no blend).
         """
-        assert p.ro is not None and p.ro_feed is not None and p.ro.effluent is not None and p.ro.influent is not None
+        assert p.ro is not None and p.ro_feed is not None and p.ro.permeate is not None
         design = threshold("blend_design_fraction")
         L = self.r.language
-        feed, permeate = p.ro_feed, getattr(p.ro, "permeate", None) or p.ro.effluent
+        feed, permeate = p.ro_feed, p.ro.permeate
         # What the post-treatment adds to the blended product (lime: calcium and bicarbonate) is
         # taken off the room the bypass may fill, from the previous pass.
-        added: dict[str, Quantity] = getattr(p.ro, "post_added", None) or {}
+        added = p.ro.post_added or {}
         recovery = self._recovery(p)
         x = 1.0
         limiting = ""
@@ -514,7 +509,7 @@ class _Designer:
             return 0.0, tr(L, "Blending not applied: {limiting} would allow only {x:.1%} of the product from the "
                               "bypass, below the {minimum:.0%} that justifies it ({source}).", limiting=limiting, x=x,
                            minimum=minimum, source=threshold_source("blend_min_fraction", L)), None
-        basis.update(recovery=recovery, tag=p.ro.tag, post=getattr(p.ro, "post", None) or "")
+        basis.update(recovery=recovery, tag=p.ro.tag, post=p.ro.post or "")
         return f, tr(L, "{f:.1%} of the RO feed bypasses the membranes and is blended into the permeate, {x:.1%} of "
                         "the product; {limiting} limits the blend to {design:.0%} of its limit ({source}).",
                      f=f, x=x, limiting=limiting, design=design,
