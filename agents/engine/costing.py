@@ -43,7 +43,7 @@ from .criteria import load_data
 from .i18n import mark, tr
 from .prices import historical_price
 from .quantities import Q_, Quantity, qjson, round_sig, ureg
-from .stream import WATER_DENSITY
+from .stream import KIND_WORDS, WATER_DENSITY
 
 if TYPE_CHECKING:
     from .units.base import UnitProcess
@@ -83,7 +83,6 @@ _KG_M3 = ureg.Unit("kg/m**3")
 # Words shown inside the costing's messages, translated where they are used.
 _CATEGORY_WORDS = {"equipment": mark("equipment"), "civil": mark("civil"), "membranes": mark("membranes"),
                    "media": mark("media")}
-_SOLIDS_WORDS = {"sludge": mark("sludge"), "float": mark("float"), "scum": mark("scum"), "underflow": mark("underflow")}
 _RESIDUAL_WORDS = {"screenings": mark("screenings"), "grit": mark("grit"), "spent cartridges": mark("spent cartridges"),
                    "landfill": mark("landfill")}
 _STAFF_COUNT = {"simple": mark("number of simple unit processes"),
@@ -499,7 +498,7 @@ class _Costing:
                 wet = _mag(s.flow, _M3_D) * _mag(WATER_DENSITY, _KG_M3)
                 what = (self.ctx.t("dewatered cake") if s.kind == "cake" else
                         self.ctx.t("liquid {kind} hauled (not dewatered)",
-                                   kind=self.ctx.t(_SOLIDS_WORDS.get(s.kind, s.kind))))
+                                   kind=self.ctx.t(KIND_WORDS.get(s.kind, s.kind))))
                 items.append((u, s.kind, what, wet))
             for r in u.residuals:
                 what = self.ctx.t("{kind} to {disposal}", kind=self.ctx.t(_RESIDUAL_WORDS.get(r["kind"], r["kind"])),

@@ -32,7 +32,7 @@ from .i18n import local_quantity, mark, tr
 from .model import Alternative, ComplianceItem, Design
 from .quantities import Q_, Quantity, _preprocess, ureg
 from .requirements import Requirements, Resolved, Target, load_requirements
-from .stream import MASS_PARAMETERS, PARAMETERS, Stream, parameter_label, parameter_unit
+from .stream import KIND_WORDS, MASS_PARAMETERS, PARAMETERS, Stream, parameter_label, parameter_unit
 from .train import Candidate, SludgePlan, select_trains, sludge_line, threshold, threshold_source
 from .units import UNIT_TYPES, UnitProcess
 from .units.reverse_osmosis import ReverseOsmosis
@@ -60,14 +60,6 @@ _DIMENSIONLESS = ureg.Unit("dimensionless")
 
 _OUTLET_NAMES = {"concentrate": mark("to disposal"), "reject": mark("to disposal"), "cake": mark("to disposal"),
                  "oil": mark("to recovery"), "sludge": mark("hauled off site"), "backwash": mark("to drain")}
-# Stream kinds as words of a stream's name ("SCR-101 screenings").
-_KIND_WORDS = {
-    "water": mark("water"), "sludge": mark("sludge"), "float": mark("float"), "scum": mark("scum"),
-    "underflow": mark("underflow"), "filtrate": mark("filtrate"), "supernatant": mark("supernatant"),
-    "centrate": mark("centrate"), "overflow": mark("overflow"), "decant": mark("decant"),
-    "concentrate": mark("concentrate"), "reject": mark("reject"), "cake": mark("cake"), "oil": mark("oil"),
-    "backwash": mark("backwash"),
-}
 
 
 @cache
@@ -574,7 +566,7 @@ def _assign_streams(p: _Pass) -> list[Stream]:
             u.effluent.name = t("{tag} effluent", tag=u.tag)
     for s in streams:
         if not s.name or (s.source and s.name in inherited):
-            kind = t(_KIND_WORDS[s.kind]) if s.kind in _KIND_WORDS else s.kind
+            kind = t(KIND_WORDS[s.kind]) if s.kind in KIND_WORDS else s.kind
             if s.source:
                 named = t("{source} {kind}", source=s.source, kind=kind)
                 s.name = named[:1].upper() + named[1:]

@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 from typing import Any
 
+from .i18n import mark
 from .quantities import Q_, Quantity, qjson
 
 # name -> (unit, English label, Spanish label, conserved in the mass balance)
@@ -41,6 +42,15 @@ PARAMETERS: dict[str, tuple[str, str, str, bool]] = {
 }
 
 MASS_PARAMETERS = tuple(k for k, v in PARAMETERS.items() if v[3])
+
+# Stream kinds as words ("SCR-101 screenings", "liquid sludge hauled"), translated where they are shown.
+KIND_WORDS = {
+    "water": mark("water"), "sludge": mark("sludge"), "float": mark("float"), "scum": mark("scum"),
+    "underflow": mark("underflow"), "filtrate": mark("filtrate"), "supernatant": mark("supernatant"),
+    "centrate": mark("centrate"), "overflow": mark("overflow"), "decant": mark("decant"),
+    "concentrate": mark("concentrate"), "reject": mark("reject"), "cake": mark("cake"), "oil": mark("oil"),
+    "backwash": mark("backwash"),
+}
 
 # Water density used to turn a solids fraction into a sludge volume (sludge ≈ water).
 WATER_DENSITY = Q_(1000.0, "kg/m**3")
