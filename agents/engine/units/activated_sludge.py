@@ -562,7 +562,6 @@ class SuspendedGrowth(UnitProcess):
             return None
         q = influent.flow
         no3_in = influent.get("no3_n", 0.0)
-        son = self.c("effluent_soluble_organic_n")
         tss_e = self.c(tss_e_name)
         f_n = self.c("biomass_n_content")
         pn = self.calc("pN_e", "Particulate N in the clarified effluent", "pN_e = f_N·f_v·TSS_e·(P_X,bio/P_X,VSS)",
@@ -570,28 +569,15 @@ class SuspendedGrowth(UnitProcess):
                         "P_X,bio": (bio.px_bio, "calculated"), "P_X,VSS": (bio.px_vss, "calculated")},
                        f_n.m * self.c("biomass_vss_tss").m * tss_e.quantity * (bio.px_bio / bio.px_vss).to("").magnitude,
                        unit="mg/L")
-        ratio = self.c("tn_design_ratio")
-        allowed = self.calc("NO3_allowed", "Effluent nitrate that meets the TN target",
-                            "NO3_allowed = k_R·TN_target − N_e − sON − pN_e",
-                            {"k_R": ratio, "TN_target": (target, "target"), "N_e": (bio.nh4_effluent, "calculated"),
-                             "sON": son, "pN_e": (pn, "calculated")},
-                            target * ratio.m - bio.nh4_effluent - son.quantity - pn, unit="mg/L")
         nox_total = bio.nox + no3_in
-        if allowed >= nox_total:
+        ir = self._internal_recycle(
+            target, bio.nh4_effluent, pn, nox_total, ras,
+            mark("the TN target {target:g} mg/L cannot be met with the effluent ammonia, organic and particulate "
+                 "N alone; an MLE process is designed at its limit."),
+            mark("the TN target needs an internal recycle of {ir:.1f}, above the practical {ir_max:g}; "
+                 "MLE alone cannot reach it (consider 4-stage Bardenpho or external carbon)."))
+        if ir is None:
             return None
-        ir_max = self.c("ir_ratio_max")
-        if allowed.magnitude <= 0:
-            self.warn("the TN target {target:g} mg/L cannot be met with the effluent ammonia, organic and particulate "
-                      "N alone; an MLE process is designed at its limit.", target=target.magnitude)
-        ir_needed = (nox_total / allowed - 1.0 - ras).to("").magnitude if allowed.magnitude > 0 else math.inf
-        ir = self.calc("IR", "Internal recycle ratio", "IR = min(NOx/NO3_e − 1 − R, IR_max)",
-                       {"NOx": (nox_total, "calculated"), "NO3_e": (allowed, "calculated"), "R": (ras, "calculated"),
-                        "IR_max": ir_max},
-                       Q_(min(max(ir_needed, 0.0), ir_max.m), ""))
-        if ir_max.m < ir_needed < math.inf:
-            self.warn("the TN target needs an internal recycle of {ir:.1f}, above the practical {ir_max:g}; "
-                      "MLE alone cannot reach it (consider 4-stage Bardenpho or external carbon).",
-                      ir=ir_needed, ir_max=ir_max.m)
         no3_e = self.calc("NO3_e", "Effluent nitrate-N of the MLE process", "NO3_e = NOx/(1 + IR + R)",
                           {"NOx": (nox_total, "calculated"), "IR": (ir, "calculated"), "R": (ras, "calculated")},
                           nox_total / (1.0 + ir.magnitude + ras.magnitude), unit="mg/L")
@@ -662,6 +648,41 @@ class SuspendedGrowth(UnitProcess):
                             unit="mg/L")
         self.add_sizing("internal_recycle_ratio", "Internal (nitrate) recycle ratio", ir)
         return {"ir": ir, "no3_e": no3_e, "removed": removed, "volume": v_anox}
+
+    def _internal_recycle(self, target: Quantity, nh4_e: Quantity, pn: Quantity, nox_total: Quantity,
+                          ras: Quantity | None, no_room: str, above_max: str) -> Quantity | None:
+        """Internal recycle ratio of a pre-anoxic (MLE) stage, or None when the TN target needs no denitrification.
+
+        The effluent nitrate allowed by the TN target sets IR = NOx/NO3_allowed − 1 − R (M&E 5th ed. §8-8),
+        capped at the practical maximum; ``ras`` is the return sludge ratio R (None: no return sludge,
+        as in the MBBR). ``no_room`` and ``above_max`` are the unit's warnings (messages) when the target
+        leaves no room for nitrate and when the recycle it needs is above the maximum.
+        """
+        son, ratio = self.c("effluent_soluble_organic_n"), self.c("tn_design_ratio")
+        allowed = self.calc("NO3_allowed", "Effluent nitrate that meets the TN target",
+                            "NO3_allowed = k_R·TN_target − N_e − sON − pN_e",
+                            {"k_R": ratio, "TN_target": (target, "target"), "N_e": (nh4_e, "calculated"),
+                             "sON": son, "pN_e": (pn, "calculated")},
+                            target * ratio.m - nh4_e - son.quantity - pn, unit="mg/L")
+        if allowed >= nox_total:
+            return None
+        ir_max = self.c("ir_ratio_max")
+        if allowed.magnitude <= 0:
+            self.warn(no_room, target=target.magnitude)
+            ir_needed = math.inf
+        else:
+            excess = nox_total / allowed - 1.0
+            ir_needed = (excess - ras if ras is not None else excess).to("").magnitude
+        inputs: dict[str, Any] = {"NOx": (nox_total, "calculated"), "NO3_e": (allowed, "calculated")}
+        if ras is not None:
+            inputs["R"] = (ras, "calculated")
+        inputs["IR_max"] = ir_max
+        ir = self.calc("IR", "Internal recycle ratio",
+                       "IR = min(NOx/NO3_e − 1 − R, IR_max)" if ras is not None else "IR = min(NOx/NO3_e − 1, IR_max)",
+                       inputs, Q_(min(max(ir_needed, 0.0), ir_max.m), ""))
+        if ir_max.m < ir_needed < math.inf:
+            self.warn(above_max, ir=ir_needed, ir_max=ir_max.m)
+        return ir
 
     def _basins(self, v_aer: Quantity, v_anoxic: Quantity, depth: Quantity) -> None:
         v_total = v_aer + v_anoxic

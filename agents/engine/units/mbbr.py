@@ -279,26 +279,14 @@ class MovingBedBiofilmReactor(SuspendedGrowth):
             f_n = self.c("biomass_n_content")
             pn = self.calc("pN_e", "Particulate N in the separated effluent", "pN_e = f_N·f_v·TSS_e",
                            {"f_N": f_n, "f_v": fv, "TSS_e": tss_e}, tss_e.quantity * f_n.m * fv.m, unit="mg/L")
-        ratio = self.c("tn_design_ratio")
-        allowed = self.calc("NO3_allowed", "Effluent nitrate that meets the TN target",
-                            "NO3_allowed = k_R·TN_target − N_e − sON − pN_e",
-                            {"k_R": ratio, "TN_target": (target, "target"), "N_e": (nh4_e, "calculated"),
-                             "sON": son, "pN_e": (pn, "calculated")},
-                            target * ratio.m - nh4_e - son.quantity - pn, unit="mg/L")
-        if allowed >= nox_total:
+        ir = self._internal_recycle(
+            target, nh4_e, pn, nox_total, None,
+            mark("the TN target {target:g} mg/L cannot be met with the effluent ammonia, organic and particulate "
+                 "N alone; the pre-anoxic MBBR stage is designed at its limit."),
+            mark("the TN target needs an internal recycle of {ir:.1f}, above the practical {ir_max:g} of a "
+                 "pre-anoxic MBBR; it cannot reach it alone (consider a post-anoxic stage with external carbon)."))
+        if ir is None:
             return None
-        ir_max = self.c("ir_ratio_max")
-        if allowed.magnitude <= 0:
-            self.warn("the TN target {target:g} mg/L cannot be met with the effluent ammonia, organic and particulate "
-                      "N alone; the pre-anoxic MBBR stage is designed at its limit.", target=target.magnitude)
-        ir_needed = (nox_total / allowed - 1.0).to("").magnitude if allowed.magnitude > 0 else math.inf
-        ir = self.calc("IR", "Internal recycle ratio", "IR = min(NOx/NO3_e − 1, IR_max)",
-                       {"NOx": (nox_total, "calculated"), "NO3_e": (allowed, "calculated"), "IR_max": ir_max},
-                       Q_(min(max(ir_needed, 0.0), ir_max.m), ""))
-        if ir_max.m < ir_needed < math.inf:
-            self.warn("the TN target needs an internal recycle of {ir:.1f}, above the practical {ir_max:g} of a "
-                      "pre-anoxic MBBR; it cannot reach it alone (consider a post-anoxic stage with external carbon).",
-                      ir=ir_needed, ir_max=ir_max.m)
         no3_e = self.calc("NO3_e", "Effluent nitrate-N of the pre-anoxic MBBR", "NO3_e = NOx/(1 + IR)",
                           {"NOx": (nox_total, "calculated"), "IR": (ir, "calculated")},
                           nox_total / (1.0 + ir.magnitude), unit="mg/L")
