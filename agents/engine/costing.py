@@ -85,6 +85,7 @@ _CATEGORY_WORDS = {"equipment": mark("equipment"), "civil": mark("civil"), "memb
                    "media": mark("media")}
 _RESIDUAL_WORDS = {"screenings": mark("screenings"), "grit": mark("grit"), "spent cartridges": mark("spent cartridges"),
                    "landfill": mark("landfill")}
+# By the unit classes of the labour estimate (data/costing.yaml, labour.hours_by_class).
 _STAFF_COUNT = {"simple": mark("number of simple unit processes"),
                 "mechanical": mark("number of mechanical unit processes"),
                 "complex": mark("number of complex unit processes")}
@@ -561,13 +562,9 @@ class _Costing:
         hours = sum(n * float(spec["hours_by_class"][cls]) for cls, n in counts.items()) * (q / q_ref) ** b * (1 + a)
         inputs: dict[str, Any] = {}
         for cls, n in counts.items():
-            count = _STAFF_COUNT.get(cls)
-            hours_each = _STAFF_HOURS.get(cls)
-            inputs[f"n_{cls}"] = (Q_(n, _DIMLESS), mark("design train"),
-                                  self.ctx.t(count) if count else self.ctx.t("number of {cls} unit processes", cls=cls))
+            inputs[f"n_{cls}"] = (Q_(n, _DIMLESS), mark("design train"), self.ctx.t(_STAFF_COUNT[cls]))
             inputs[f"h_{cls}"] = (Q_(float(spec["hours_by_class"][cls]), _H_Y), spec["source"],
-                                  self.ctx.t(hours_each) if hours_each else
-                                  self.ctx.t("staff-hours per {cls} unit at the reference flow", cls=cls))
+                                  self.ctx.t(_STAFF_HOURS[cls]))
         inputs.update({"Q": (Q_(q, _M3_D), mark("design"), mark("plant flow")),
                        "Q_ref": (Q_(q_ref, _M3_D), spec["source"], mark("reference flow (1 MGD)")),
                        "b": (Q_(b, _DIMLESS), spec["source"], mark("flow exponent")),
