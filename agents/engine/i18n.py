@@ -153,6 +153,26 @@ def trn(language: str, singular: str, plural: str, n: int, /, **params: Any) -> 
     return _format(translated, singular if n == 1 else plural, {"n": n, **params}, language)
 
 
+class Problem(str):
+    """One problem in plain words: the English text, and the message and parameters to say it in another language.
+
+    ``Problem(mark("{name}: must not be negative (got {value})"), name=..., value=q)`` is the English
+    text (a ``str``); :meth:`said` is the same problem in the language of the requirements.
+    """
+
+    message: str
+    params: dict[str, Any]
+
+    def __new__(cls, message: str, /, **params: Any) -> "Problem":
+        self = super().__new__(cls, tr(SOURCE_LANGUAGE, message, **params))
+        self.message, self.params = message, params
+        return self
+
+    def said(self, language: str) -> str:
+        params = {k: v.said(language) if isinstance(v, Problem) else v for k, v in self.params.items()}
+        return tr(language, self.message, **params)
+
+
 class Translator:
     """The ``t``/``tn`` methods of whatever knows its design's language (the context, a unit)."""
 

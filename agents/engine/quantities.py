@@ -18,7 +18,7 @@ from typing import Any
 import pint
 from pint.util import UnitsContainer, to_units_container
 
-from .i18n import mark
+from .i18n import Problem, mark
 
 # "m3/d", "m2", "ft3" are how engineers write volumes and areas; pint wants "m**3".
 _POWER_SUFFIX = re.compile(r"(?<![A-Za-z_])(mm|cm|km|m|ft|in|yd|L)([23])(?![0-9A-Za-z_])")
@@ -329,13 +329,6 @@ class QuantityError(ValueError):
     """A value that is not a number with a unit we understand, in plain words."""
 
 
-def _problem(message: str, /, **params: Any) -> Any:
-    """The English text of a problem that the requirements say in the client's language (requirements.Problem)."""
-    from .requirements import Problem
-
-    return Problem(message, **params)
-
-
 def parse_quantity(value: Any, unit: str | None = None, *, name: str = "value") -> pint.Quantity:
     """Parse ``"500 m3/d"``, ``{"value": 500, "unit": "m3/d"}``, a Quantity or a bare number.
 
@@ -347,38 +340,38 @@ def parse_quantity(value: Any, unit: str | None = None, *, name: str = "value") 
     elif isinstance(value, dict) and "value" in value:
         q = _from_parts(value.get("value"), value.get("unit") or unit, name)
     elif isinstance(value, bool):
-        raise QuantityError(_problem(mark("{name}: expected a number with a unit, got {value}"), name=name,
+        raise QuantityError(Problem(mark("{name}: expected a number with a unit, got {value}"), name=name,
                                      value=repr(value)))
     elif isinstance(value, (int, float)):
         q = _from_parts(value, unit, name)
     elif isinstance(value, str):
         text = value.strip()
         if not text:
-            raise QuantityError(_problem(mark("{name}: is empty"), name=name))
+            raise QuantityError(Problem(mark("{name}: is empty"), name=name))
         if _unsafe(_preprocess(text)):
             shown = text if len(text) <= 40 else text[:37] + "…"
-            raise QuantityError(_problem(mark("{name}: cannot read {value} as a number with a unit"), name=name,
+            raise QuantityError(Problem(mark("{name}: cannot read {value} as a number with a unit"), name=name,
                                          value=repr(shown)))
         try:
             q = ureg.Quantity(text)
         except (pint.errors.PintError, SyntaxError, ValueError, TypeError, AttributeError, KeyError) as exc:
-            raise QuantityError(_problem(mark("{name}: cannot read {value} as a number with a unit ({error})"),
+            raise QuantityError(Problem(mark("{name}: cannot read {value} as a number with a unit ({error})"),
                                          name=name, value=repr(value), error=_reason(exc))) from None
         if not isinstance(q, pint.Quantity):
             q = _from_parts(q, unit, name)
         elif q.dimensionless and unit and not ureg.Unit(_preprocess(unit)).dimensionless and q.units == ureg.dimensionless:
             q = _from_parts(q.magnitude, unit, name)
     else:
-        raise QuantityError(_problem(mark("{name}: expected a number with a unit, got {value}"), name=name,
+        raise QuantityError(Problem(mark("{name}: expected a number with a unit, got {value}"), name=name,
                                      value=repr(value)))
     magnitude = q.magnitude
     if not isinstance(magnitude, (int, float)) or not math.isfinite(magnitude):
-        raise QuantityError(_problem(mark("{name}: {value} is not a finite number"), name=name, value=repr(value)))
+        raise QuantityError(Problem(mark("{name}: {value} is not a finite number"), name=name, value=repr(value)))
     if unit is not None:
         try:
             q.to(_preprocess(unit))
         except pint.errors.DimensionalityError:
-            raise QuantityError(_problem(mark("{name}: {value} is not convertible to {unit} (expected {expected})"),
+            raise QuantityError(Problem(mark("{name}: {value} is not convertible to {unit} (expected {expected})"),
                                          name=name, value=repr(value), unit=unit,
                                          expected=_dimension_words(unit))) from None
     return q
@@ -386,17 +379,17 @@ def parse_quantity(value: Any, unit: str | None = None, *, name: str = "value") 
 
 def _from_parts(magnitude: Any, unit: str | None, name: str) -> pint.Quantity:
     if isinstance(magnitude, bool) or not isinstance(magnitude, (int, float)):
-        raise QuantityError(_problem(mark("{name}: {value} is not a number"), name=name, value=repr(magnitude)))
+        raise QuantityError(Problem(mark("{name}: {value} is not a number"), name=name, value=repr(magnitude)))
     try:
         return ureg.Quantity(float(magnitude), _preprocess(unit) if unit else "dimensionless")
     except (pint.errors.PintError, SyntaxError, ValueError, TypeError, AttributeError) as exc:
-        raise QuantityError(_problem(mark("{name}: unknown unit {unit} ({error})"), name=name, unit=repr(unit),
+        raise QuantityError(Problem(mark("{name}: unknown unit {unit} ({error})"), name=name, unit=repr(unit),
                                      error=_reason(exc))) from None
 
 
 def _reason(exc: Exception) -> Any:
     if isinstance(exc, pint.errors.UndefinedUnitError):
-        return _problem(mark("unknown unit {names}"),
+        return Problem(mark("unknown unit {names}"),
                         names=", ".join(exc.unit_names) if hasattr(exc, "unit_names") else str(exc))
     return str(exc) or exc.__class__.__name__
 
@@ -414,7 +407,7 @@ def _dimension_words(unit: str) -> Any:
         "[length] ** 3": mark("a volume such as m3"),
     }
     found = names.get(str(dim))
-    return _problem(found) if found else _problem(mark("units of {dimension}"), dimension=str(dim))
+    return Problem(found) if found else Problem(mark("units of {dimension}"), dimension=str(dim))
 
 
 def unit_label(unit: pint.Unit | str) -> str:

@@ -38,7 +38,7 @@ from pydantic import (
 
 from .calc import Sourced
 from .criteria import check_overrides, load_data
-from .i18n import LANGUAGES, SOURCE_LANGUAGE, mark, tr, trn
+from .i18n import LANGUAGES, SOURCE_LANGUAGE, Problem, mark, tr, trn
 from .quantities import Q_, Quantity, QuantityError, parse_quantity, qjson
 from .stream import PARAMETERS, parameter_unit
 
@@ -78,26 +78,6 @@ MIN_LIMIT_PARAMETERS = ("ph", "temperature", "alkalinity", "hardness")
 ZERO_LIMIT_PARAMETERS = ("coliforms",)
 
 _CURRENCY_CODE = re.compile(r"\b(?!USD\b)[A-Z]{3}\b")
-
-
-class Problem(str):
-    """One problem in plain words: the English text, and the message and parameters to say it in another language.
-
-    ``Problem(mark("{name}: must not be negative (got {value})"), name=..., value=q)`` is the English
-    text (a ``str``); :meth:`said` is the same problem in the language of the requirements.
-    """
-
-    message: str
-    params: dict[str, Any]
-
-    def __new__(cls, message: str, /, **params: Any) -> "Problem":
-        self = super().__new__(cls, tr(SOURCE_LANGUAGE, message, **params))
-        self.message, self.params = message, params
-        return self
-
-    def said(self, language: str) -> str:
-        params = {k: v.said(language) if isinstance(v, Problem) else v for k, v in self.params.items()}
-        return tr(language, self.message, **params)
 
 
 def _said(problem: Any, language: str) -> str:
