@@ -68,7 +68,7 @@ class _Number:
 
     __slots__ = ("value", "language")
 
-    def __init__(self, value: Real, language: str):
+    def __init__(self, value: Any, language: str):
         self.value = value
         self.language = language
 
@@ -78,14 +78,10 @@ class _Number:
         return text[:-1] + "\u00a0%" if spec.endswith("%") else text
 
 
-class _Quantity:
+class _Quantity(_Number):
     """A quantity parameter: ``fmt`` (three significant digits and the unit), or the magnitude with the spec."""
 
-    __slots__ = ("value", "language")
-
-    def __init__(self, value: Any, language: str):
-        self.value = value
-        self.language = language
+    __slots__ = ()
 
     def __format__(self, spec: str) -> str:
         from .quantities import unit_label
