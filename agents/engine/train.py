@@ -217,10 +217,6 @@ def _simplify(units: list[str], reasons: list[str]) -> tuple[str, ...]:
     return tuple(deduped)
 
 
-def _pct(x: float) -> str:
-    return f"{x:.0%}"
-
-
 def _num(x: float, language: str = "en") -> str:
     return local_number(f"{x:,.0f}" if abs(x) >= 100 else f"{x:.3g}", language)
 
