@@ -15,9 +15,9 @@ from typing import TYPE_CHECKING, Any
 import pint
 
 from .costing import CostSummary, _chemicals, currency_data
-from .i18n import local_number, local_quantity, mark, tr, trn
+from .i18n import Translator, local_number, local_quantity, mark
 from .quantities import Q_, qjson, round_sig
-from .stream import PARAMETERS, Stream
+from .stream import PARAMETERS, Stream, parameter_label
 
 if TYPE_CHECKING:
     from .model import Alternative, ComplianceItem, Design
@@ -239,17 +239,11 @@ _WORDS = {
 }
 
 
-class _Text:
-    """The report's words and numbers in the design's language."""
+class _Text(Translator):
+    """The report's words (``t``) and numbers in the design's language."""
 
     def __init__(self, language: str):
         self.language = language
-
-    def t(self, message: str, /, **params: Any) -> str:
-        return tr(self.language, message, **params)
-
-    def tn(self, singular: str, plural: str, n: int, /, **params: Any) -> str:
-        return trn(self.language, singular, plural, n, **params)
 
     def q(self, q: pint.Quantity, unit: str | None = None) -> str:
         return self.per_year(local_quantity(q, self.language, unit))
@@ -265,9 +259,7 @@ class _Text:
         return self.t(_WORDS[key]) if key in _WORDS else key
 
     def label(self, name: str) -> str:
-        if name not in PARAMETERS:
-            return name
-        return PARAMETERS[name][2] if self.language == "es" else PARAMETERS[name][1]
+        return parameter_label(name, self.language) if name in PARAMETERS else name
 
     def m(self, q: pint.Quantity, rate: float, cur: str, per: str = "", digits: int = 0) -> str:
         return self.n(_m(q, rate, cur, per, digits))

@@ -40,7 +40,7 @@ from .calc import Sourced
 from .criteria import check_overrides, load_data
 from .i18n import LANGUAGES, SOURCE_LANGUAGE, Problem, mark, tr, trn
 from .quantities import Q_, Quantity, QuantityError, parse_quantity, qjson
-from .stream import PARAMETERS, parameter_unit
+from .stream import PARAMETERS, parameter_label, parameter_unit
 
 WATER_SOURCES = ("surface_water", "groundwater", "brackish_groundwater", "seawater")
 DESTINATIONS = ("sewer", "surface_water", "irrigation_reuse", "industrial_reuse", "boiler_feed", "potable")
@@ -979,21 +979,12 @@ def _name(entry: dict[str, Any], language: str) -> str:
     return names.get(language) or names["en"]
 
 
-def _parameter_label(parameter: str, language: str) -> str:
-    """A parameter's name in ``language`` (stream.PARAMETERS: English at 1, Spanish at 2)."""
-    row = PARAMETERS[parameter]
-    return row[2] if language == "es" else row[1]
-
-
 def _resolve(req: Requirements) -> Resolved:
     sectors = sectors_data()
     sub = sectors["sectors"][req.sector]["subsectors"][req.subsector]
     kind = "raw_water" if req.water_source else sub["kind"]
     notes: list[str] = []
     language = req.language
-
-    def label(p: str) -> str:
-        return _parameter_label(p, language)
 
     # Location and economics first: the climate is a default for the water temperature.
     loc_data = locations_data()
@@ -1157,7 +1148,7 @@ def _resolve(req: Requirements) -> Resolved:
         if limit is None:
             targets.pop(p, None)
             notes.append(tr(language, "The default {parameter} limit of the destination is removed at the client's request.",
-                             parameter=label(p)))
+                             parameter=parameter_label(p, language)))
         else:
             targets[p] = Target(p, limit.min, limit.max, "user")
 
@@ -1167,7 +1158,7 @@ def _resolve(req: Requirements) -> Resolved:
         if c is None or t.max is None or p in ("ph", "temperature"):
             continue
         if float(t.max.to(parameter_unit(p)).magnitude) >= c:
-            within.append(tr(language, "{parameter} ({value} against {limit})", parameter=label(p),
+            within.append(tr(language, "{parameter} ({value} against {limit})", parameter=parameter_label(p, language),
                               value=influent[p].quantity, limit=t.max))
     if within:
         notes.append(tr(language, "The influent already meets these limits, no removal is needed for them: {limits}.",
@@ -1175,10 +1166,10 @@ def _resolve(req: Requirements) -> Resolved:
     for p, t in targets.items():
         if p not in values:
             notes.append(tr(language, "{parameter}: there is a limit ({limit}) but no influent value and no sector default; "
-                             "compliance cannot be assessed for it.", parameter=label(p), limit=t.max or t.min))
+                             "compliance cannot be assessed for it.", parameter=parameter_label(p, language), limit=t.max or t.min))
     if defaults_used:
         notes.append(tr(language, "Defaults used for what the client did not give: {parameters}.", parameters=", ".join(
-            label(p) if p in PARAMETERS else tr(language, _DEFAULT_NAMES.get(p, p.replace("_", " "))) for p in defaults_used)))
+            parameter_label(p, language) if p in PARAMETERS else tr(language, _DEFAULT_NAMES.get(p, p.replace("_", " "))) for p in defaults_used)))
 
     return Resolved(
         requirements=req, sector=req.sector, subsector=req.subsector or "", kind=kind, water_source=req.water_source,
