@@ -149,7 +149,7 @@ def _unit_json(u: "UnitProcess", costs: dict[str, Any] | None, rate: float, cur:
     return data
 
 
-def _compliance_json(c: "ComplianceItem", language: str = "en") -> dict[str, Any]:
+def _compliance_json(c: "ComplianceItem", language: str) -> dict[str, Any]:
     return {
         "parameter": c.parameter,
         "label": _Text(language).label(c.parameter),
@@ -347,8 +347,7 @@ def _m(q: pint.Quantity, rate: float, cur: str, per: str = "", digits: int = 0) 
     return f"{value:,.{digits}f} {cur}{per}"
 
 
-def _quality_line(stream: Stream, w: "_Text | None" = None) -> str:
-    w = w or _Text("en")
+def _quality_line(stream: Stream, w: _Text) -> str:
     parts = [f"{w.label(p)} {w.q(stream.quality[p])}" for p in KEY_PARAMETERS if p in stream.quality]
     return ", ".join(parts) or w.t("no quality data")
 
@@ -359,8 +358,7 @@ def raw_influent(design: "Design") -> Stream:
     return raw if isinstance(raw, Stream) else design.influent
 
 
-def _basis_section(design: "Design", w: "_Text | None" = None) -> list[str]:
-    w = w or _Text(design.ctx.language)
+def _basis_section(design: "Design", w: _Text) -> list[str]:
     ctx = design.ctx
     raw = raw_influent(design)
     heading = w.t("Design basis")
@@ -393,8 +391,7 @@ def _basis_section(design: "Design", w: "_Text | None" = None) -> list[str]:
     return out
 
 
-def _target_text(name: str, limit: Any, target: Any, w: "_Text | None" = None) -> str:
-    w = w or _Text("en")
+def _target_text(name: str, limit: Any, target: Any, w: _Text) -> str:
     low, high = getattr(target, "min", None), getattr(target, "max", None)
     if low is not None and high is not None:
         return f"{w.label(name)} {w.q(low)} – {w.q(high)}"
@@ -403,8 +400,7 @@ def _target_text(name: str, limit: Any, target: Any, w: "_Text | None" = None) -
     return f"{w.label(name)} ≤ {w.q(limit)}"
 
 
-def _units_section(design: "Design", rate: float, cur: str, w: "_Text | None" = None) -> list[str]:
-    w = w or _Text(design.ctx.language)
+def _units_section(design: "Design", rate: float, cur: str, w: _Text) -> list[str]:
     out = _section(w.t("Units"))
     for u in design.units:
         head = f"{u.tag}  {u.name}"
@@ -451,8 +447,7 @@ def _chemical_name(key: str, language: str) -> str:
     return key.replace("_", " ")
 
 
-def _equipment_section(design: "Design", w: "_Text | None" = None) -> list[str]:
-    w = w or _Text(design.ctx.language)
+def _equipment_section(design: "Design", w: _Text) -> list[str]:
     out = _section(w.t("Equipment list"))
     out.append(f"  {w.t('Tag'):<12} {w.t('Qty'):>10}  {w.t('Description'):<58} {w.t('Capacity'):>16} "
                f"{w.t('Power'):>10}")
@@ -467,8 +462,7 @@ def _equipment_section(design: "Design", w: "_Text | None" = None) -> list[str]:
     return out
 
 
-def _compliance_section(design: "Design", w: "_Text | None" = None) -> list[str]:
-    w = w or _Text(design.ctx.language)
+def _compliance_section(design: "Design", w: _Text) -> list[str]:
     out = _section(w.t("Treated water and compliance"))
     out.append("  " + w.t("Effluent: {flow}; {quality}", flow=w.q(design.effluent.flow, "m3/d"),
                           quality=_quality_line(design.effluent, w)))
@@ -490,8 +484,7 @@ def _compliance_section(design: "Design", w: "_Text | None" = None) -> list[str]
     return out
 
 
-def _sludge_energy_section(design: "Design", costs: CostSummary, w: "_Text | None" = None) -> list[str]:
-    w = w or _Text(design.ctx.language)
+def _sludge_energy_section(design: "Design", costs: CostSummary, w: _Text) -> list[str]:
     out = _section(w.t("Sludge, residuals and energy"))
     if costs.sludge:
         for r in costs.sludge:
@@ -507,8 +500,7 @@ def _sludge_energy_section(design: "Design", costs: CostSummary, w: "_Text | Non
     return out
 
 
-def _costs_section(costs: CostSummary, rate: float, cur: str, w: "_Text | None" = None) -> list[str]:
-    w = w or _Text("en")
+def _costs_section(costs: CostSummary, rate: float, cur: str, w: _Text) -> list[str]:
     data = currency_data()
     out = _section(w.t("Costs ({currency} of {year})", currency=cur, year=str(costs.cost_year)))
     if cur != "USD":
