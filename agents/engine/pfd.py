@@ -21,6 +21,7 @@ from xml.sax.saxutils import escape
 from .i18n import local_number
 from .quantities import qjson, round_sig
 from .report import plant_words, raw_influent
+from .stream import parameter_label, parameter_unit
 
 if TYPE_CHECKING:
     from .model import Design
@@ -48,8 +49,7 @@ TEXT = {
         "filtrate": "Filtrate", "residual": "to", "plant": "plant", "effluent_of": "{tag} effluent",
         "side_of": "{tag} {what}", "supernatant": "Supernatant", "centrate": "Centrate", "permeate": "Permeate",
         "scum": "Scum", "float": "Float", "water": "Water", "screenings": "Screenings", "grit": "Grit",
-        "landfill": "landfill", "col_tss": "TSS mg/L", "col_bod": "BOD5 mg/L", "col_cod": "COD mg/L",
-        "col_tds": "TDS mg/L", "language": "en",
+        "landfill": "landfill",
     },
     "es": {
         "title": "Diagrama de flujo de proceso", "influent": "Afluente", "treated": "Agua tratada",
@@ -61,8 +61,7 @@ TEXT = {
         "filtrate": "Filtrado", "residual": "a", "plant": "planta", "effluent_of": "Efluente {tag}",
         "side_of": "{What} {tag}", "supernatant": "Sobrenadante", "centrate": "Centrado", "permeate": "Permeado",
         "scum": "Espumas", "float": "Flotado", "water": "Agua", "screenings": "Residuos de cribado", "grit": "Arenas",
-        "landfill": "relleno sanitario", "col_tss": "SST mg/L", "col_bod": "DBO5 mg/L", "col_cod": "DQO mg/L",
-        "col_tds": "SDT mg/L", "language": "es",
+        "landfill": "relleno sanitario",
     },
 }
 
@@ -535,7 +534,7 @@ def render_pfd_svg(design: "Design", language: str = "en") -> str:
         c.text(12, sludge_y - H / 2 - 14, t["sludge_line"].upper(), size=9, anchor="start", colour=COLOURS["muted"])
 
     table_top = diagram_bottom + 28
-    table_height = _stream_table(c, design, graph, t, 24, table_top, width - 48)
+    table_height = _stream_table(c, graph, t, language, 24, table_top, width - 48)
     height = table_top + table_height + 24
 
     defs = _defs()
@@ -567,13 +566,17 @@ def _legend(c: _Canvas, x_right: float, y: float, t: dict[str, str]) -> None:
         xi += advance
 
 
-def _stream_table(c: _Canvas, design: "Design", graph: dict[str, Any], t: dict[str, str], x: float, y: float,
+# The stream table's quality columns (in mg/L).
+_TABLE_PARAMETERS = ("tss", "bod", "cod", "tds")
+
+
+def _stream_table(c: _Canvas, graph: dict[str, Any], t: dict[str, str], language: str, x: float, y: float,
                   width: float) -> float:
     """The stream table; returns its height."""
     names = {n["id"]: n for n in graph["nodes"]}
     columns = [(t["stream"], 58, "start"), (t["description"], 170, "start"), (t["from_to"], 220, "start"),
-               (t["flow"], 84, "end"), (t["col_tss"], 78, "end"), (t["col_bod"], 78, "end"),
-               (t["col_cod"], 78, "end"), (t["col_tds"], 78, "end")]
+               (t["flow"], 84, "end")]
+    columns += [(f"{parameter_label(p, language)} {parameter_unit(p)}", 78, "end") for p in _TABLE_PARAMETERS]
     row_h = 17
     width = min(width, sum(w for _, w, _ in columns) + 12)
     c.add(f'<rect x="{x}" y="{y}" width="{width:.0f}" height="{row_h + 4}" fill="#f3f4f6"/>')
@@ -594,9 +597,8 @@ def _stream_table(c: _Canvas, design: "Design", graph: dict[str, Any], t: dict[s
         dst_label = names[dst]["name"] if dst.startswith("OUT-") else dst
         description = _describe(e, names, t)
         q = e["quality"]
-        language = t.get("language", "en")
         cells = [e["id"], description, f"{src_label} → {dst_label}", _fmt_number(e["flow"]["value"], language)]
-        cells += [_fmt_number(q[p]["value"], language) if p in q else "–" for p in ("tss", "bod", "cod", "tds")]
+        cells += [_fmt_number(q[p]["value"], language) if p in q else "–" for p in _TABLE_PARAMETERS]
         for (tx, anchor), value, (_, w, _) in zip(col_x, cells, columns):
             limit = int(w / 6.2)
             text = value if len(value) <= limit else value[: limit - 1] + "…"
