@@ -137,12 +137,18 @@ class SuspendedGrowth(UnitProcess):
         return self.calc("T", "Design (minimum monthly) mixed-liquor temperature", "T = T_design",
                          {"T_design": Sourced(t.quantity, t.source)}, t.quantity, unit="degC")
 
-    def _corrected(self, symbol: str, description: str, base: str, theta: str, temp_c: float) -> Quantity:
-        """``description`` is a message (``mark``-ed by the caller), translated by ``calc``."""
-        k20, th = self.c(base), self.c(theta)
-        return self.calc(symbol, description, f"{symbol} = {base}·θ^(T − 20)",
-                         {base: k20, "θ": th, "T": (Q_(temp_c, "degC"), "design")},
-                         k20.quantity * th.m ** (temp_c - 20.0))
+    def _corrected(self, symbol: str, description: str, base: str, theta: str, temp_c: float,
+                   t_ref: float = 20.0, name: str | None = None) -> Quantity:
+        """Criterion ``base`` (at ``t_ref`` °C) corrected to ``temp_c`` with the Arrhenius factor ``theta``.
+
+        ``description`` is a message (``mark``-ed by the caller), translated by ``calc``; ``name`` is the
+        symbol of the rate at ``t_ref`` in the equation (the criterion's key when None).
+        """
+        k_ref, th = self.c(base), self.c(theta)
+        name = name or base
+        return self.calc(symbol, description, f"{symbol} = {name}·θ^(T − {t_ref:g})",
+                         {name: k_ref, "θ": th, "T": (Q_(temp_c, "degC"), "design")},
+                         k_ref.quantity * th.m ** (temp_c - t_ref))
 
     def _tkn(self, influent: Stream) -> Quantity | None:
         if influent.get("tn") is not None:

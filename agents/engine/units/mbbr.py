@@ -105,10 +105,8 @@ class MovingBedBiofilmReactor(SuspendedGrowth):
         area_n = Q_(0.0, "m**2")
         solids_n = Q_(0.0, "kg/day")
         if nitrifying:
-            salr_n = self.calc("SALR_N", "Nitrification loading rate at T", "SALR_N = SALR_N,15·θ^(T − 15)",
-                               {"SALR_N,15": self.c("salr_nitrification"), "θ": self.c("theta_nitrification"),
-                                "T": (Q_(t, "degC"), "design")},
-                               self.c("salr_nitrification").quantity * self.c("theta_nitrification").m ** (t - 15.0))
+            salr_n = self._corrected("SALR_N", mark("Nitrification loading rate at T"), "salr_nitrification",
+                                     "theta_nitrification", t, t_ref=15.0, name="SALR_N,15")
             area_n = self.calc("A_N", "Carrier surface for nitrification", "A = Q·NOx/SALR_N",
                                {"Q": (q, "influent"), "NOx": (nox, "calculated"), "SALR_N": (salr_n, "calculated")},
                                q * nox / salr_n, unit="m**2")
@@ -116,10 +114,9 @@ class MovingBedBiofilmReactor(SuspendedGrowth):
                                  {"Y_n": self.c("y_aob"), "Q": (q, "influent"), "NOx": (nox, "calculated"),
                                   "f_v": fv}, q * nox * self.c("y_aob").m / fv.m, unit="kg/day")
 
-        denit = self._pre_anoxic(influent, t, tkn, n_dose, nh4_e, nox, sbod_in, solids_h + solids_n) \
+        self._methanol: Quantity | None = None
+        denit = self._pre_anoxic(influent, t, n_dose, nh4_e, nox, sbod_in, solids_h + solids_n) \
             if nitrifying else None
-        if denit is None:
-            self._methanol = None
         no3_removed = denit["removed"] if denit else Q_(0.0, "mg/L")
 
         p_dose = Q_(0.0, "mg/L")
@@ -249,7 +246,7 @@ class MovingBedBiofilmReactor(SuspendedGrowth):
                       "with an internal recycle {ir:.1f} × Q of nitrified water from the last nitrification reactor.",
                       n=n_anox, ir=denit["ir"].magnitude)
 
-    def _pre_anoxic(self, influent: Stream, t: float, tkn: Quantity, n_dose: Quantity, nh4_e: Quantity,
+    def _pre_anoxic(self, influent: Stream, t: float, n_dose: Quantity, nh4_e: Quantity,
                     nox: Quantity, sbod_in: Quantity, solids: Quantity) -> dict[str, Any] | None:
         """Pre-anoxic carrier stage (MLE-type) when the TN target needs denitrification.
 
@@ -302,7 +299,6 @@ class MovingBedBiofilmReactor(SuspendedGrowth):
                            {"r_C": r_c, "NOx": (nox_total, "calculated"), "NO3_e": (no3_e, "calculated"),
                             "IR": (ir, "calculated"), "DO": do, "2.86": o2_eq},
                            r_c.m * (nox_total - no3_e + o2_recycled), unit="mg/L")
-        self._methanol = None
         if available < needed:
             # The shortfall is made up with methanol dosed to the anoxic reactors (WEF MOP 35; M&E 5th ed. §8-8).
             cod_meoh = self.c("methanol_cod")
@@ -331,10 +327,8 @@ class MovingBedBiofilmReactor(SuspendedGrowth):
         removed = self.calc("NO3_removed", "Nitrate-N denitrified", "NO3_removed = NOx − NO3_e",
                             {"NOx": (nox_total, "calculated"), "NO3_e": (no3_e, "calculated")}, nox_total - no3_e,
                             unit="mg/L")
-        sadr = self.calc("SADR", "Surface area denitrification rate at T", "SADR = SADR_15·θ^(T − 15)",
-                         {"SADR_15": self.c("sadr"), "θ": self.c("theta_denitrification"),
-                          "T": (Q_(t, "degC"), "design")},
-                         self.c("sadr").quantity * self.c("theta_denitrification").m ** (t - 15.0))
+        sadr = self._corrected("SADR", mark("Surface area denitrification rate at T"), "sadr", "theta_denitrification",
+                               t, t_ref=15.0, name="SADR_15")
         area = self.calc("A_DN", "Carrier surface for pre-denitrification", "A = Q·NO3_removed/SADR",
                          {"Q": (q, "influent"), "NO3_removed": (removed, "calculated"), "SADR": (sadr, "calculated")},
                          q * removed / sadr, unit="m**2")
@@ -350,7 +344,7 @@ class MovingBedBiofilmReactor(SuspendedGrowth):
 
     def _effluent(self, influent: Stream, tss: Quantity, sbod_in: Quantity, sbod_e: Quantity, r_bod: float,
                   solids: Quantity, fv: float, bcod_removed: Quantity, nh4_e: Quantity | None, nox: Quantity,
-                  alk_out: Quantity, doses: dict[str, Quantity], no3_removed: Quantity | None = None) -> None:
+                  alk_out: Quantity, doses: dict[str, Quantity], no3_removed: Quantity) -> None:
         q = influent.flow
         self.generated["tss"] = solids.to("kg/day")
         tss_out = self.calc("TSS_out", "Solids leaving to the separator", "TSS_out = TSS_in + P_X/Q",
@@ -395,10 +389,9 @@ class MovingBedBiofilmReactor(SuspendedGrowth):
                                        max(influent.get("cod") - oxidised, Q_(0.0, "mg/L")), unit="mg/L")
         if nh4_e is not None:
             changes["nh4_n"] = nh4_e
-            changes["no3_n"] = influent.get("no3_n", 0.0) + nox - (no3_removed if no3_removed is not None else 0.0)
+            changes["no3_n"] = influent.get("no3_n", 0.0) + nox - no3_removed
         # Total N and P pass on (the biofilm's uptake leaves with its solids), plus what is dosed.
-        denitrified = no3_removed is not None and no3_removed.magnitude > 0
-        if influent.get("tn") is not None and denitrified:
+        if influent.get("tn") is not None and no3_removed.magnitude > 0:
             changes["tn"] = self.calc("TN_out", "Total N leaving (influent and dosed, less the N2 denitrified)",
                                       "TN = TN_in + D_N − NO3_removed",
                                       {"TN_in": (influent.get("tn"), "influent"), "D_N": (doses["tn"], "calculated"),
