@@ -274,6 +274,7 @@ class CostSummary:
         cur = (currency or self.currency).upper()
         rate = self.rate(cur)
         data = currency_data()
+        given = cur in self.overridden_rates()  # the caller's rate, not the table's
         return {
             "capex": {
                 "total": _money(self.capex_total, rate, cur),
@@ -305,10 +306,9 @@ class CostSummary:
                 "currency": cur,
                 "cost_year": self.cost_year,
                 "exchange_rate": {"value": round_sig(rate, 6), "unit": f"{cur}/USD",
-                                  "date": tr(self.language, data["rate_date"] if cur not in self.overridden_rates()
-                                             else mark("given by the caller")),
-                                  "source": tr(self.language, data["source"]) if cur not in self.overridden_rates()
-                                  else tr(self.language, "rate given by the caller")},
+                                  "date": tr(self.language, mark("given by the caller") if given else data["rate_date"]),
+                                  "source": tr(self.language,
+                                               mark("rate given by the caller") if given else data["source"])},
                 "cost_index": {"name": cost_index().name, "year": self.cost_year,
                                "value": cost_index().values[self.cost_year],
                                "source": tr(self.language, cost_index().source)},
