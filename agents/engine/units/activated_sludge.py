@@ -31,7 +31,7 @@ from ..i18n import mark
 from ..quantities import Q_, Quantity
 from ..stream import Stream
 from .base import UnitProcess, register
-from .common import bioavailable_phosphorus, cheaper_option, cost_nutrient_dosing, nutrient_dose, nutrient_note
+from .common import cheaper_option, cost_nutrient_dosing, nutrient_dose, nutrient_note, phosphorus_dose
 
 GRAVITY = Q_(9.81, "m/s**2")
 R_GAS = 8.314  # kJ/(kmol·K)
@@ -320,9 +320,7 @@ class SuspendedGrowth(UnitProcess):
         px_bio = self.calc("P_X,bio", "Biomass production (VSS)", "P_X,bio = P_X,H + P_X,nit",
                            {"P_X,H": (px_h, "calculated"), "P_X,nit": (px_nit, "calculated")}, px_h + px_nit,
                            unit="kg/day")
-        p_dose = Q_(0.0, "mg/L")
-        if influent.get("tp") is not None:
-            p_dose = nutrient_dose(self, "tp", q, px_bio, bioavailable_phosphorus(self, influent))
+        p_dose = phosphorus_dose(self, influent, px_bio)
         px_vss = self.calc("P_X,VSS", "Volatile solids production", "P_X,VSS = P_X,bio + Q·nbVSS",
                            {"P_X,bio": (px_bio, "calculated"), "Q": (q, "influent"), "nbVSS": (nbvss, "calculated")},
                            px_bio + q * nbvss, unit="kg/day")

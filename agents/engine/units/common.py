@@ -94,13 +94,18 @@ def blower_power(unit: UnitProcess, air_flow: Quantity, submergence: Quantity, l
 
 # -- nutrients for net biomass growth -----------------------------------------------
 
-# The dosed chemical of each nutrient (data/chemicals.yaml; active_fraction = N or P content), the
-# criteria of its solution, the suffixes of its pumps and tank, and its names (messages).
+# Each nutrient: its element, the criteria of the biomass need (content per g VSS, residual) and the
+# description of the need (a message); the dosed chemical (data/chemicals.yaml; active_fraction = N or
+# P content), the criteria of its solution, the suffixes of its pumps and tank, and its names (messages).
 NUTRIENT_PRODUCTS = {
-    "tn": {"chemical": "urea", "strength": "urea_solution_strength", "density": "urea_solution_density",
+    "tn": {"element": "N", "content": "biomass_n_content", "residual": "nutrient_residual_n",
+           "need": mark("Nitrogen needed by net biomass growth with the residual for healthy biomass"),
+           "chemical": "urea", "strength": "urea_solution_strength", "density": "urea_solution_density",
            "suffixes": ("-21", "-22"), "name": mark("Urea solution"), "skid": mark("Urea dosing skid"),
            "purpose": mark("Nitrogen for biomass growth")},
-    "tp": {"chemical": "phosphoric_acid", "strength": None, "density": "phosphoric_acid_density",
+    "tp": {"element": "P", "content": "biomass_p_requirement", "residual": "nutrient_residual_p",
+           "need": mark("Phosphorus needed by net biomass growth with the residual for healthy biomass"),
+           "chemical": "phosphoric_acid", "strength": None, "density": "phosphoric_acid_density",
            "suffixes": ("-23", "-24"), "name": mark("Phosphoric acid (75 %)"), "skid": mark("Phosphoric acid dosing skid"),
            "purpose": mark("Phosphorus for biomass growth")},
 }
@@ -119,6 +124,13 @@ def bioavailable_phosphorus(unit: UnitProcess, influent: Stream) -> Quantity:
                      max(tp - coagulation["tp"], Q_(0.0, "mg/L")), unit="mg/L")
 
 
+def phosphorus_dose(unit: UnitProcess, influent: Stream, biomass: Quantity) -> Quantity:
+    """The phosphorus dosed for ``biomass`` (kg VSS/d) from what the influent TP leaves it (none without TP data)."""
+    if influent.get("tp") is None:
+        return Q_(0.0, "mg/L")
+    return nutrient_dose(unit, "tp", influent.flow, biomass, bioavailable_phosphorus(unit, influent))
+
+
 def nutrient_dose(unit: UnitProcess, nutrient: str, flow: Quantity, biomass: Quantity,
                   available: Quantity) -> Quantity:
     """Dose (mg/L as N or P) that lets the net biomass growth take up what it needs and leave a residual.
@@ -130,12 +142,10 @@ def nutrient_dose(unit: UnitProcess, nutrient: str, flow: Quantity, biomass: Qua
     urea or phosphoric acid is dosed (``add_chemical``, so the plant costs its use), with its metering
     pumps and tank, and the dose is recorded in ``unit.generated`` so that the N or P balance closes.
     """
-    element = "N" if nutrient == "tn" else "P"
-    content = unit.c("biomass_n_content" if nutrient == "tn" else "biomass_p_requirement")
-    residual = unit.c("nutrient_residual_n" if nutrient == "tn" else "nutrient_residual_p")
-    description = mark("Nitrogen needed by net biomass growth with the residual for healthy biomass") if nutrient == "tn" \
-        else mark("Phosphorus needed by net biomass growth with the residual for healthy biomass")
-    need = unit.calc(f"{element}_req", description, f"{element}_req = f_{element}·P_X,bio/Q + {element}_res",
+    product = NUTRIENT_PRODUCTS[nutrient]
+    element = product["element"]
+    content, residual = unit.c(product["content"]), unit.c(product["residual"])
+    need = unit.calc(f"{element}_req", product["need"], f"{element}_req = f_{element}·P_X,bio/Q + {element}_res",
                      {f"f_{element}": content, "P_X,bio": (biomass, "calculated", "net biomass production (VSS)"),
                       "Q": (flow, "influent"), f"{element}_res": residual},
                      content.m * biomass / flow + residual.quantity, unit="mg/L")
@@ -145,10 +155,8 @@ def nutrient_dose(unit: UnitProcess, nutrient: str, flow: Quantity, biomass: Qua
                      {f"{element}_req": (need, "calculated"),
                       f"{element}_avail": (available, "influent", "what the influent brings to the biomass")},
                      max(short, Q_(0.0, "mg/L")), unit="mg/L")
-    unit.nutrient_need = {**getattr(unit, "nutrient_need", {}), nutrient: need}
     if dose.magnitude <= 0:
         return dose
-    product = NUTRIENT_PRODUCTS[nutrient]
     key = product["chemical"]
     fraction = load_data("chemicals")["chemicals"][key]["active_fraction"]
     as_product = unit.calc(f"D_{key}", unit.t("{chemical} dose as product", chemical=unit.chemical_name(key)),
@@ -203,10 +211,11 @@ def nutrient_note(unit: UnitProcess, influent: Stream, doses: dict[str, Quantity
     for nutrient, dose in doses.items():
         if dose.magnitude <= 0:
             continue
-        key = NUTRIENT_PRODUCTS[nutrient]["chemical"]
+        product = NUTRIENT_PRODUCTS[nutrient]
+        key = product["chemical"]
         chem = next(c for c in unit.chemicals if c.key == key)
         dosed.append(unit.t("{dose:.1f} mg/L as {element} with {chemical} ({kg:,.0f} kg/d)", dose=dose.magnitude,
-                            element="N" if nutrient == "tn" else "P", chemical=unit.chemical_name(key),
+                            element=product["element"], chemical=unit.chemical_name(key),
                             kg=chem.consumption.to("kg/day").magnitude))
     unit.note("Nutrients: the influent has {ratio}, short of what the biomass grown takes up (about 100:5:1) "
               "plus a residual for healthy biomass; dosed {dosed}.", ratio=ratio, dosed="; ".join(dosed))

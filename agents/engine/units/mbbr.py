@@ -36,7 +36,7 @@ from ..quantities import Q_, Quantity
 from ..stream import Stream
 from .activated_sludge import COD_PER_VSS, O2_CREDIT_PER_N_DENITRIFIED, O2_PER_N_NITRIFIED, SuspendedGrowth
 from .base import register
-from .common import bioavailable_phosphorus, cheaper_option, cost_nutrient_dosing, nutrient_dose, nutrient_note
+from .common import cheaper_option, cost_nutrient_dosing, nutrient_dose, nutrient_note, phosphorus_dose
 
 
 @register
@@ -119,9 +119,7 @@ class MovingBedBiofilmReactor(SuspendedGrowth):
             if nitrifying else None
         no3_removed = denit["removed"] if denit else Q_(0.0, "mg/L")
 
-        p_dose = Q_(0.0, "mg/L")
-        if influent.get("tp") is not None:
-            p_dose = nutrient_dose(self, "tp", q, fv.m * (solids_h + solids_n), bioavailable_phosphorus(self, influent))
+        p_dose = phosphorus_dose(self, influent, fv.m * (solids_h + solids_n))
 
         # --- media and reactors ---
         sigma, fill = self.c("specific_surface"), self.c("fill_fraction")

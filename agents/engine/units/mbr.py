@@ -349,7 +349,6 @@ class MembraneBioreactor(SuspendedGrowth):
             self.curve_cost("packaged_plant", self.influent.flow)
             membranes = curve_cost(self.cost_curve("membranes"), area, log=self.log, unit_tag=self.tag,
                                    warnings=self.ctx.warnings, label=self.t("Membrane modules in the package (for replacement)"))
-            cost_nutrient_dosing(self)
         else:
             membranes = Q_(0.0, "USD")
             for item in site:
@@ -357,7 +356,7 @@ class MembraneBioreactor(SuspendedGrowth):
                                        description=item.description)
                 if item.category == "membranes":
                     membranes = cost
-            cost_nutrient_dosing(self)
+        cost_nutrient_dosing(self)
         life = self.c("membrane_life")
         annual = self.calc("C_repl", "Membrane replacement (yearly)", "C_repl = C_membranes / life",
                            {"C_membranes": (membranes, "cost curve"), "life": life}, membranes / life.quantity,
