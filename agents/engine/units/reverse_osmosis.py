@@ -777,10 +777,11 @@ class ReverseOsmosis(UnitProcess):
         hardness_p = self.effluent.get("hardness")
         ca_p = hardness_p.to("mg/L").magnitude * self._calcium_fraction().m if hardness_p is not None else 0.0
         alk_t: Any = self.c("stabilisation_alkalinity")
-        if alk_min is not None and alk_min > alk_t.quantity:
+        alk_t_q = alk_t.quantity
+        if alk_min is not None and alk_min > alk_t_q:
             # The destination asks for more alkalinity than the stabilisation criterion.
-            alk_t = (alk_min.to("mg/L"), mark("target"), mark("minimum alkalinity of the product (as CaCO3)"))
-        alk_t_q = alk_t.quantity if isinstance(alk_t, Criterion) else alk_t[0]
+            alk_t_q = alk_min.to("mg/L")
+            alk_t = (alk_t_q, mark("target"), mark("minimum alkalinity of the product (as CaCO3)"))
         lsi_t = self.c("stabilisation_lsi").m
         floor = ph_low if ph_low is not None else -math.inf
         # Each mmol of lime adds 1 mmol Ca (100.09 mg/L as CaCO3) and 2 meq of alkalinity, and
@@ -889,15 +890,14 @@ class ReverseOsmosis(UnitProcess):
         t = carb["temperature"]
         set_c = self.c("neutralised_ph")
         ph_set = min(set_c.m, ph_limit)
+        inputs = {"pH_set,criterion": set_c, "pH_max": (Q_(ph_limit, ""), "target", mark("highest pH allowed"))}
+        equation = "pH_set = min(pH_set,criterion, pH_max)"
         if ph_low is not None and ph_low > ph_set:
+            # A minimum pH above the set point raises it.
             ph_set = ph_low
-            ph_q = self.calc("pH_set", "Product pH set point", "pH_set = max(min(pH_set,criterion, pH_max), pH_min)",
-                             {"pH_set,criterion": set_c, "pH_max": (Q_(ph_limit, ""), "target", "highest pH allowed"),
-                              "pH_min": (Q_(ph_low, ""), "target", "lowest product pH")}, Q_(ph_set, ""))
-        else:
-            ph_q = self.calc("pH_set", "Product pH set point", "pH_set = min(pH_set,criterion, pH_max)",
-                             {"pH_set,criterion": set_c, "pH_max": (Q_(ph_limit, ""), "target", "highest pH allowed")},
-                             Q_(ph_set, ""))
+            inputs["pH_min"] = (Q_(ph_low, ""), "target", mark("lowest product pH"))
+            equation = "pH_set = max(min(pH_set,criterion, pH_max), pH_min)"
+        ph_q = self.calc("pH_set", "Product pH set point", equation, inputs, Q_(ph_set, ""))
         alk_floor = alk_min.to("mg/L").magnitude / osmotic.CACO3_PER_EQUIVALENT if alk_min is not None else 0.0
         if before["ph"] >= ph_set and carb["alk"] >= alk_floor:
             return
