@@ -549,7 +549,8 @@ def _defs() -> str:
     markers = "".join(
         f'<marker id="arrow-{_marker(colour)}" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="7" markerHeight="7" '
         f'orient="auto-start-reverse"><path d="M0,0 L10,5 L0,10 z" fill="{colour}"/></marker>'
-        for colour in {COLOURS["water"], COLOURS["sludge"], COLOURS["side"], COLOURS["return"]})
+        # In a fixed order, not a set's: the same design draws the same bytes in every process (documents are hashed).
+        for colour in dict.fromkeys((COLOURS["water"], COLOURS["sludge"], COLOURS["side"], COLOURS["return"])))
     media = ('<pattern id="media" width="6" height="6" patternUnits="userSpaceOnUse">'
              '<path d="M0,6 L6,0" stroke="#8a8f98" stroke-width="1"/></pattern>')
     return f"<defs>{markers}{media}</defs>"

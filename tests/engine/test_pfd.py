@@ -125,3 +125,18 @@ def test_the_header_gives_the_plant_flow_in_the_language_of_the_drawing():
     assert "SST mg/L" in labels and "DBO5 mg/L" in labels
     english = texts(render_pfd_svg(design(data), language="en"))
     assert "industrial / brewery · surface water · 1,200 m3/d" in english
+
+
+def test_the_same_design_draws_the_same_bytes_in_every_process():
+    # Documents are stored with their sha256: the drawing must not depend on the process's hash seed.
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[2]
+    code = ("import hashlib; from agents.engine import design; from agents.engine.pfd import render_pfd_svg; "
+            "print(hashlib.sha256(render_pfd_svg(design('examples/brewery_to_river.json')).encode()).hexdigest())")
+    digests = {subprocess.run([sys.executable, "-c", code], cwd=root, capture_output=True, text=True, check=True,
+                              env={**os.environ, "PYTHONHASHSEED": seed}).stdout for seed in ("1", "2", "3")}
+    assert len(digests) == 1
