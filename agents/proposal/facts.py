@@ -430,11 +430,9 @@ def _unit_facts(u: Mapping[str, Any], data: Mapping[str, Any], *, line: str) -> 
 
 
 def _parameter_label(parameter: str, language: str, fallback: str = "") -> str:
-    from agents.engine.stream import PARAMETERS
+    from agents.engine.stream import PARAMETERS, parameter_label
 
-    if parameter in PARAMETERS:
-        return PARAMETERS[parameter][2 if language == "es" else 1]
-    return fallback or parameter
+    return parameter_label(parameter, language) if parameter in PARAMETERS else fallback or parameter
 
 
 def _compliance(data: Mapping[str, Any], language: str) -> list[dict[str, Any]]:
